@@ -1,0 +1,360 @@
+//! The account service: the one place the app and the CLI go through to sign in, get a fresh
+//! token, refresh, switch and sign out.
+//!
+//! Refreshes are serialized across processes by an OS file lock (`refresh.lock` beside
+//! `accounts.json`) and inside a process by a mutex: when the app and twenty `psn-auth token`
+//! calls find the access token stale at once, one refreshes and the others wait, reload, and
+//! use its result. Every change to `accounts.json` also happens under that lock.
+
+use std::fs::TryLockError;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::client::PsnClient;
+use crate::error::{Error, Result};
+use crate::secret::Npsso;
+use crate::tokens::TokenSet;
+use crate::vault::meta::{create_private_dir, MetaData};
+use crate::vault::{AccountMeta, Vault, VaultResult};
+
+/// How long a caller waits for another process's refresh before giving up.
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An account as the UI and `psn-auth status` show it. Holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSummary {
+    pub account_id: String,
+    /// Online ID, else the account id, else "PSN account".
+    pub label: String,
+    pub online_id: Option<String>,
+    pub avatar_url: Option<String>,
+    pub active: bool,
+    pub obtained_at: DateTime<Utc>,
+    pub access_expires_at: DateTime<Utc>,
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+impl AccountSummary {
+    fn new(meta: &AccountMeta, active: Option<&str>) -> Self {
+        let label = meta
+            .online_id
+            .clone()
+            .or_else(|| (!is_unidentified(&meta.account_id)).then(|| meta.account_id.clone()))
+            .unwrap_or_else(|| "PSN account".to_owned());
+        Self {
+            account_id: meta.account_id.clone(),
+            label,
+            online_id: meta.online_id.clone(),
+            avatar_url: meta.avatar_url.clone(),
+            active: active == Some(meta.account_id.as_str()),
+            obtained_at: meta.obtained_at,
+            access_expires_at: meta.access_expires_at,
+            refresh_expires_at: meta.refresh_expires_at,
+        }
+    }
+}
+
+/// Accounts whose id Sony did not tell us get a local key with this prefix.
+const UNIDENTIFIED: &str = "unidentified-";
+
+fn is_unidentified(id: &str) -> bool {
+    id.starts_with(UNIDENTIFIED)
+}
+
+/// Sign-in, tokens and accounts over one client and one vault. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Accounts {
+    client: PsnClient,
+    vault: Vault,
+    local_lock: Arc<tokio::sync::Mutex<()>>,
+    lock_timeout: Duration,
+}
+
+struct RefreshGuard {
+    _file: Option<std::fs::File>,
+    _local: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Accounts {
+    pub fn new(client: PsnClient, vault: Vault) -> Self {
+        Self {
+            client,
+            vault,
+            local_lock: Arc::new(tokio::sync::Mutex::new(())),
+            lock_timeout: LOCK_TIMEOUT,
+        }
+    }
+
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    pub fn client(&self) -> &PsnClient {
+        &self.client
+    }
+
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// NPSSO to stored tokens: exchange, learn who signed in (best effort), save, make active.
+    pub async fn sign_in(&self, npsso: &Npsso) -> Result<AccountSummary> {
+        let tokens = self.client.sign_in(npsso).await?;
+        let account_id = match self.client.account_id(&tokens.access_token).await {
+            Ok(id) => id,
+            Err(e) => {
+                tracing::warn!(kind = e.kind(), "could not learn the account id");
+                format!("{UNIDENTIFIED}{}", short_random())
+            }
+        };
+        let profile = if is_unidentified(&account_id) {
+            Default::default()
+        } else {
+            self.client
+                .profile(&tokens.access_token, &account_id)
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!(kind = e.kind(), "could not read the profile");
+                    Default::default()
+                })
+        };
+        let _guard = self.lock().await?;
+        let id = account_id.clone();
+        let set = tokens.clone();
+        self.blocking(move |vault| {
+            vault.save(&id, &set)?;
+            vault.meta().update(|data| {
+                let previous = data.get(&id).cloned();
+                data.upsert(AccountMeta {
+                    account_id: id.clone(),
+                    online_id: profile
+                        .online_id
+                        .or(previous.as_ref().and_then(|p| p.online_id.clone())),
+                    avatar_url: profile
+                        .avatar_url
+                        .or(previous.as_ref().and_then(|p| p.avatar_url.clone())),
+                    added_at: set.obtained_at,
+                    obtained_at: set.obtained_at,
+                    access_expires_at: set.access_expires_at,
+                    refresh_expires_at: set.refresh_expires_at,
+                });
+                data.active = Some(id.clone());
+            })
+        })
+        .await?;
+        self.summary(&account_id).await
+    }
+
+    /// Every account on this computer, from the settings file alone (no keychain access).
+    pub async fn list(&self) -> Result<Vec<AccountSummary>> {
+        let data = self.read_meta().await?;
+        let active = data.active.as_deref();
+        Ok(data
+            .accounts
+            .iter()
+            .map(|m| AccountSummary::new(m, active))
+            .collect())
+    }
+
+    /// One account's summary.
+    pub async fn summary(&self, account_id: &str) -> Result<AccountSummary> {
+        let data = self.read_meta().await?;
+        data.get(account_id)
+            .map(|m| AccountSummary::new(m, data.active.as_deref()))
+            .ok_or_else(|| Error::UnknownAccount(account_id.to_owned()))
+    }
+
+    /// The account id `query` names (an account id or an online ID, any case), or the active
+    /// account when `query` is `None`.
+    pub async fn resolve(&self, query: Option<&str>) -> Result<String> {
+        let data = self.read_meta().await?;
+        resolve_in(&data, query)
+    }
+
+    /// The stored set, as is.
+    pub async fn tokens(&self, account: Option<&str>) -> Result<(String, TokenSet)> {
+        let id = self.resolve(account).await?;
+        let key = id.clone();
+        let set = self
+            .blocking(move |vault| vault.load(&key))
+            .await?
+            .ok_or_else(|| Error::UnknownAccount(id.clone()))?;
+        Ok((id, set))
+    }
+
+    /// A set whose access token stays valid for at least `margin`, refreshing first (once,
+    /// across every process) when needed.
+    pub async fn fresh_tokens(
+        &self,
+        account: Option<&str>,
+        margin: Duration,
+    ) -> Result<(String, TokenSet)> {
+        let (id, set) = self.tokens(account).await?;
+        if !set.access_expires_within(margin, Utc::now()) {
+            return Ok((id, set));
+        }
+        let set = self.refresh_locked(&id, Some(margin), Utc::now()).await?;
+        Ok((id, set))
+    }
+
+    /// Refreshes now, even if the access token is still valid. If another caller refreshed
+    /// while this one waited for the lock, its result is used instead of a second request.
+    pub async fn refresh_now(&self, account: Option<&str>) -> Result<AccountSummary> {
+        let id = self.resolve(account).await?;
+        self.refresh_locked(&id, None, Utc::now()).await?;
+        self.summary(&id).await
+    }
+
+    async fn refresh_locked(
+        &self,
+        id: &str,
+        margin: Option<Duration>,
+        asked_at: DateTime<Utc>,
+    ) -> Result<TokenSet> {
+        let _guard = self.lock().await?;
+        let key = id.to_owned();
+        let current = self
+            .blocking(move |vault| vault.load(&key))
+            .await?
+            .ok_or_else(|| Error::UnknownAccount(id.to_owned()))?;
+        let now = Utc::now();
+        let done_by_other = match margin {
+            Some(margin) => !current.access_expires_within(margin, now),
+            None => current.obtained_at > asked_at,
+        };
+        if done_by_other {
+            return Ok(current);
+        }
+        if current.refresh_expired(now) {
+            return Err(Error::RefreshRejected);
+        }
+        let next = self.client.refresh(&current).await?;
+        let key = id.to_owned();
+        let set = next.clone();
+        self.blocking(move |vault| {
+            vault.save(&key, &set)?;
+            vault.meta().update(|data| {
+                if let Some(meta) = data.accounts.iter_mut().find(|a| a.account_id == key) {
+                    meta.obtained_at = set.obtained_at;
+                    meta.access_expires_at = set.access_expires_at;
+                    meta.refresh_expires_at = set.refresh_expires_at;
+                }
+            })
+        })
+        .await?;
+        Ok(next)
+    }
+
+    /// Makes `account` the active one.
+    pub async fn set_active(&self, account: &str) -> Result<AccountSummary> {
+        let id = self.resolve(Some(account)).await?;
+        let _guard = self.lock().await?;
+        let key = id.clone();
+        self.blocking(move |vault| vault.meta().update(|d| d.active = Some(key)))
+            .await?;
+        self.summary(&id).await
+    }
+
+    /// Removes the account's tokens from this computer. Sony offers no way to revoke them, so
+    /// copies elsewhere stay valid until they expire.
+    pub async fn sign_out(&self, account: Option<&str>) -> Result<String> {
+        let id = self.resolve(account).await?;
+        let _guard = self.lock().await?;
+        let key = id.clone();
+        self.blocking(move |vault| {
+            vault.delete(&key)?;
+            vault.meta().update(|d| d.remove(&key))
+        })
+        .await?;
+        Ok(id)
+    }
+
+    async fn read_meta(&self) -> Result<MetaData> {
+        self.blocking(|vault| vault.meta().read()).await
+    }
+
+    /// Runs a vault call off the async workers: a keychain call may take up to its timeout.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Vault) -> VaultResult<T> + Send + 'static,
+    ) -> Result<T> {
+        let vault = self.vault.clone();
+        tokio::task::spawn_blocking(move || f(&vault))
+            .await
+            .expect("vault task panicked")
+            .map_err(Error::from)
+    }
+
+    async fn lock(&self) -> Result<RefreshGuard> {
+        let local = tokio::time::timeout(self.lock_timeout, self.local_lock.clone().lock_owned())
+            .await
+            .map_err(|_| Error::LockTimeout(self.lock_timeout.as_secs()))?;
+        let Some(path) = self.vault.lock_path() else {
+            return Ok(RefreshGuard {
+                _file: None,
+                _local: local,
+            });
+        };
+        let settings = |e: std::io::Error| Error::Settings {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        if let Some(dir) = path.parent() {
+            create_private_dir(dir).map_err(settings)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(settings)?;
+        let started = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => {
+                    return Ok(RefreshGuard {
+                        _file: Some(file),
+                        _local: local,
+                    })
+                }
+                Err(TryLockError::WouldBlock) if started.elapsed() < self.lock_timeout => {
+                    tokio::time::sleep(Duration::from_millis(15)).await;
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(Error::LockTimeout(self.lock_timeout.as_secs()))
+                }
+                Err(TryLockError::Error(e)) => return Err(settings(e)),
+            }
+        }
+    }
+}
+
+fn resolve_in(data: &MetaData, query: Option<&str>) -> Result<String> {
+    match query {
+        None => data.active.clone().ok_or(Error::NoAccount),
+        Some(q) => data
+            .accounts
+            .iter()
+            .find(|a| a.account_id == q)
+            .or_else(|| {
+                data.accounts.iter().find(|a| {
+                    a.online_id
+                        .as_deref()
+                        .is_some_and(|o| o.eq_ignore_ascii_case(q))
+                })
+            })
+            .map(|a| a.account_id.clone())
+            .ok_or_else(|| Error::UnknownAccount(q.to_owned())),
+    }
+}
+
+fn short_random() -> String {
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).expect("OS random source");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

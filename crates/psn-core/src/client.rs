@@ -1,0 +1,467 @@
+//! The three exchanges of `PSN_PROTOCOL.md` (authorize, token, refresh) and the two "who am I"
+//! calls, over one `reqwest` client with rustls, timeouts and a User-Agent.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER};
+use reqwest::StatusCode;
+use serde::Deserialize;
+use url::Url;
+
+use crate::endpoints::Endpoints;
+use crate::error::{redact_excerpt, Error, NetworkFailure, Result};
+use crate::secret::{AccessToken, AuthorizationCode, Npsso};
+use crate::tokens::{TokenResponse, TokenSet};
+
+/// The PlayStation app's public OAuth client (see `PSN_PROTOCOL.md`).
+pub const CLIENT_ID: &str = "09515159-7237-4370-9b40-3806e67c0891";
+/// `client_id:client_secret` of that public client, Base64, as the token endpoint wants it.
+pub const CLIENT_BASIC_AUTH: &str =
+    "Basic MDk1MTUxNTktNzIzNy00MzcwLTliNDAtMzgwNmU2N2MwODkxOnVjUGprYTV0bnRCMktxc1A=";
+pub const REDIRECT_URI: &str = "com.scee.psxandroid.scecompcall://redirect";
+pub const SCOPE: &str = "psn:mobile.v2.core psn:clientapp";
+
+/// Timeouts and identity of the HTTP client.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub connect_timeout: Duration,
+    /// Whole request, from connect to the last body byte.
+    pub timeout: Duration,
+    pub user_agent: String,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            user_agent: format!("psn-auth/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// What the profile endpoint tells about the signed-in account.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profile {
+    pub online_id: Option<String>,
+    /// The largest avatar's URL, if any.
+    pub avatar_url: Option<String>,
+}
+
+/// Talks to Sony (or a stand-in). Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct PsnClient {
+    http: reqwest::Client,
+    endpoints: Endpoints,
+}
+
+impl PsnClient {
+    pub fn new(endpoints: Endpoints) -> Result<Self> {
+        Self::with_config(endpoints, ClientConfig::default())
+    }
+
+    pub fn with_config(endpoints: Endpoints, config: ClientConfig) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .https_only(false)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .user_agent(config.user_agent)
+            .build()
+            .map_err(|e| Error::InvalidEndpoint(format!("HTTP client could not start: {e}")))?;
+        Ok(Self { http, endpoints })
+    }
+
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+
+    /// NPSSO to tokens: authorize, then trade the code.
+    pub async fn sign_in(&self, npsso: &Npsso) -> Result<TokenSet> {
+        let code = self.authorize(npsso).await?;
+        self.exchange_code(&code).await
+    }
+
+    /// Endpoint 1: `GET /api/authz/v3/oauth/authorize` with the NPSSO cookie. The answer must be
+    /// a redirect, which is not followed: the code is the `code` query parameter of its
+    /// `Location`, whatever host or scheme that has.
+    pub async fn authorize(&self, npsso: &Npsso) -> Result<AuthorizationCode> {
+        let mut url = self.endpoints.authorize_url();
+        url.query_pairs_mut()
+            .append_pair("access_type", "offline")
+            .append_pair("client_id", CLIENT_ID)
+            .append_pair("redirect_uri", REDIRECT_URI)
+            .append_pair("response_type", "code")
+            .append_pair("scope", SCOPE);
+        let response = self
+            .http
+            .get(url.clone())
+            .header(COOKIE, format!("npsso={}", npsso.expose()))
+            .send()
+            .await
+            .map_err(network_error)?;
+        let status = response.status();
+        if status.is_redirection() {
+            let Some(location) = response.headers().get(LOCATION) else {
+                return Err(Error::MalformedResponse {
+                    status: status.as_u16(),
+                    reason: "a redirect without a Location header",
+                    excerpt: "(no body expected)".into(),
+                });
+            };
+            let location = location.to_str().map_err(|_| Error::MalformedResponse {
+                status: status.as_u16(),
+                reason: "a Location header that is not text",
+                excerpt: "(binary)".into(),
+            })?;
+            return code_from_location(&url, location);
+        }
+        let headers = response.headers().clone();
+        let body = response.text().await.map_err(network_error)?;
+        if status == StatusCode::UNAUTHORIZED {
+            return Err(Error::NpssoRejected);
+        }
+        Err(
+            common_failure(status, &headers, &body).unwrap_or_else(|| Error::UnexpectedResponse {
+                status: status.as_u16(),
+                excerpt: redact_excerpt(&body),
+            }),
+        )
+    }
+
+    /// Endpoint 2: `POST /api/authz/v3/oauth/token` with `grant_type=authorization_code`.
+    pub async fn exchange_code(&self, code: &AuthorizationCode) -> Result<TokenSet> {
+        let form = [
+            ("code", code.expose()),
+            ("redirect_uri", REDIRECT_URI),
+            ("grant_type", "authorization_code"),
+            ("token_format", "jwt"),
+        ];
+        let response = self.post_token(&form, Error::CodeRejected).await?;
+        TokenSet::from_response(response, Utc::now()).map_err(missing_field)
+    }
+
+    /// Endpoint 3: the same URL with `grant_type=refresh_token`. Returns the new set; the caller
+    /// decides where it goes.
+    pub async fn refresh(&self, current: &TokenSet) -> Result<TokenSet> {
+        let form = [
+            ("refresh_token", current.refresh_token.expose()),
+            ("grant_type", "refresh_token"),
+            ("token_format", "jwt"),
+            ("scope", SCOPE),
+        ];
+        let response = self.post_token(&form, Error::RefreshRejected).await?;
+        current
+            .refreshed(response, Utc::now())
+            .map_err(missing_field)
+    }
+
+    async fn post_token(&self, form: &[(&str, &str)], rejected: Error) -> Result<TokenResponse> {
+        let response = self
+            .http
+            .post(self.endpoints.token_url())
+            .header(AUTHORIZATION, CLIENT_BASIC_AUTH)
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form_body(form))
+            .send()
+            .await
+            .map_err(network_error)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.map_err(network_error)?;
+        if status.is_success() {
+            if looks_like_html(&body) {
+                return Err(Error::SonyUnavailable {
+                    status: status.as_u16(),
+                });
+            }
+            return serde_json::from_str::<TokenResponse>(&body).map_err(|_| {
+                Error::MalformedResponse {
+                    status: status.as_u16(),
+                    reason: "the body is not the expected JSON",
+                    excerpt: redact_excerpt(&body),
+                }
+            });
+        }
+        if let Some(e) = common_failure(status, &headers, &body) {
+            return Err(e);
+        }
+        if matches!(
+            status,
+            StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+        ) {
+            return Err(rejected);
+        }
+        Err(Error::UnexpectedResponse {
+            status: status.as_u16(),
+            excerpt: redact_excerpt(&body),
+        })
+    }
+
+    /// `GET /api/v1/devices/accounts/me`: the numeric PSN account id.
+    pub async fn account_id(&self, access: &AccessToken) -> Result<String> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Me {
+            account_id: serde_json::Value,
+        }
+        let me: Me = self
+            .get_json(self.endpoints.account_me_url(), access)
+            .await?;
+        match me.account_id {
+            serde_json::Value::String(s) if !s.is_empty() => Ok(s),
+            serde_json::Value::Number(n) => Ok(n.to_string()),
+            _ => Err(Error::MalformedResponse {
+                status: 200,
+                reason: "no accountId",
+                excerpt: "(omitted)".into(),
+            }),
+        }
+    }
+
+    /// `GET /api/userProfile/v1/internal/users/{accountId}/profiles`: online ID and avatar.
+    pub async fn profile(&self, access: &AccessToken, account_id: &str) -> Result<Profile> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Avatar {
+            size: Option<String>,
+            url: Option<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body {
+            online_id: Option<String>,
+            #[serde(default)]
+            avatars: Vec<Avatar>,
+        }
+        let body: Body = self
+            .get_json(self.endpoints.profile_url(account_id), access)
+            .await?;
+        let size_rank = |s: &Option<String>| match s.as_deref() {
+            Some("xl") => 4,
+            Some("l") => 3,
+            Some("m") => 2,
+            Some("s") => 1,
+            _ => 0,
+        };
+        let avatar_url = body
+            .avatars
+            .into_iter()
+            .filter(|a| a.url.is_some())
+            .max_by_key(|a| size_rank(&a.size))
+            .and_then(|a| a.url);
+        Ok(Profile {
+            online_id: body.online_id,
+            avatar_url,
+        })
+    }
+
+    async fn get_json<T: for<'de> Deserialize<'de>>(
+        &self,
+        url: Url,
+        access: &AccessToken,
+    ) -> Result<T> {
+        let response = self
+            .http
+            .get(url)
+            .bearer_auth(access.expose())
+            .send()
+            .await
+            .map_err(network_error)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.map_err(network_error)?;
+        if status.is_success() {
+            return serde_json::from_str(&body).map_err(|_| Error::MalformedResponse {
+                status: status.as_u16(),
+                reason: "the body is not the expected JSON",
+                excerpt: redact_excerpt(&body),
+            });
+        }
+        Err(
+            common_failure(status, &headers, &body).unwrap_or(Error::UnexpectedResponse {
+                status: status.as_u16(),
+                excerpt: redact_excerpt(&body),
+            }),
+        )
+    }
+}
+
+/// Reads the authorization code out of a redirect target. Any Location without a `code` means
+/// Sony did not accept the NPSSO (typically `error=login_required&error_code=4165`, sometimes
+/// on a Sony sign-in web page rather than the app's custom scheme).
+pub(crate) fn code_from_location(request_url: &Url, location: &str) -> Result<AuthorizationCode> {
+    let target = Url::parse(location)
+        .or_else(|_| request_url.join(location))
+        .map_err(|_| Error::MalformedResponse {
+            status: 302,
+            reason: "a Location header that is not a URL",
+            excerpt: redact_excerpt(location),
+        })?;
+    let code = target
+        .query_pairs()
+        .find(|(key, value)| key == "code" && !value.is_empty())
+        .map(|(_, value)| AuthorizationCode::new(value.into_owned()));
+    code.ok_or(Error::NpssoRejected)
+}
+
+/// Failures that mean the same on every endpoint: rate limits, outages, and an HTML page where
+/// JSON belonged.
+fn common_failure(status: StatusCode, headers: &HeaderMap, body: &str) -> Option<Error> {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return Some(Error::RateLimited {
+            retry_after: retry_after(headers),
+        });
+    }
+    if status.is_server_error() {
+        return Some(Error::SonyUnavailable {
+            status: status.as_u16(),
+        });
+    }
+    if looks_like_html(body) && !status.is_success() && status != StatusCode::NOT_FOUND {
+        return Some(Error::SonyUnavailable {
+            status: status.as_u16(),
+        });
+    }
+    None
+}
+
+/// `Retry-After` as seconds or as an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    (when.with_timezone(&Utc) - Utc::now()).to_std().ok()
+}
+
+fn looks_like_html(body: &str) -> bool {
+    let head = body
+        .trim_start()
+        .get(..64.min(body.trim_start().len()))
+        .unwrap_or("");
+    let head = head.to_ascii_lowercase();
+    head.starts_with("<!doctype") || head.starts_with("<html") || head.starts_with("<head")
+}
+
+fn missing_field(reason: &'static str) -> Error {
+    Error::MalformedResponse {
+        status: 200,
+        reason,
+        excerpt: "(omitted: it would contain tokens)".into(),
+    }
+}
+
+/// `application/x-www-form-urlencoded` by hand, so no intermediate type holds the secrets.
+fn form_body(pairs: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// Sorts a transport failure into something a user can act on, without its text: reqwest's
+/// messages carry URLs, and hyper's carry whatever the peer said.
+fn network_error(error: reqwest::Error) -> Error {
+    let failure = if error.is_timeout() {
+        NetworkFailure::Timeout
+    } else {
+        classify_source(&error)
+    };
+    tracing::debug!(?failure, "request to Sony failed");
+    Error::Network { failure }
+}
+
+fn classify_source(error: &(dyn std::error::Error + 'static)) -> NetworkFailure {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    let mut text = String::new();
+    while let Some(e) = source {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return NetworkFailure::Refused,
+                std::io::ErrorKind::TimedOut => return NetworkFailure::Timeout,
+                // rustls reports handshake failures as invalid data on the connection.
+                std::io::ErrorKind::InvalidData => return NetworkFailure::Tls,
+                _ => {}
+            }
+        }
+        // Display texts are terse; rustls names its failures only in Debug.
+        text.push_str(&format!("{e} {e:?}").to_ascii_lowercase());
+        text.push('\n');
+        source = e.source();
+    }
+    if text.contains("dns error") || text.contains("failed to lookup address") {
+        NetworkFailure::Dns
+    } else if text.contains("certificate")
+        || text.contains("tls")
+        || text.contains("handshake")
+        || text.contains("invalidmessage")
+        || text.contains("alertreceived")
+    {
+        NetworkFailure::Tls
+    } else if text.contains("refused") {
+        NetworkFailure::Refused
+    } else if text.contains("timed out") {
+        NetworkFailure::Timeout
+    } else {
+        NetworkFailure::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://ca.account.sony.com/api/authz/v3/oauth/authorize").unwrap()
+    }
+
+    #[test]
+    fn code_from_custom_scheme_location() {
+        let code = code_from_location(
+            &base(),
+            "com.scee.psxandroid.scecompcall://redirect/?code=v3.AbC123&cid=1a2b",
+        )
+        .unwrap();
+        assert_eq!(code.expose(), "v3.AbC123");
+    }
+
+    #[test]
+    fn code_from_https_location_and_relative_location() {
+        let code =
+            code_from_location(&base(), "https://elsewhere.example/cb?x=1&code=v3.zz").unwrap();
+        assert_eq!(code.expose(), "v3.zz");
+        let code = code_from_location(&base(), "/cb?code=v3.rel").unwrap();
+        assert_eq!(code.expose(), "v3.rel");
+    }
+
+    #[test]
+    fn sign_in_page_with_4165_is_npsso_rejected() {
+        let e = code_from_location(
+            &base(),
+            "https://my.account.sony.com/central/signin/?error=login_required&error_code=4165&error_description=Login+required",
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), "npsso_rejected");
+    }
+
+    #[test]
+    fn location_without_code_is_npsso_rejected() {
+        let e = code_from_location(&base(), "com.scee.psxandroid.scecompcall://redirect/?cid=1")
+            .unwrap_err();
+        assert_eq!(e.kind(), "npsso_rejected");
+        let e = code_from_location(&base(), "com.scee.psxandroid.scecompcall://redirect/?code=")
+            .unwrap_err();
+        assert_eq!(e.kind(), "npsso_rejected");
+    }
+
+    #[test]
+    fn form_body_encodes_spaces_and_colons() {
+        assert_eq!(
+            form_body(&[("scope", SCOPE), ("redirect_uri", REDIRECT_URI)]),
+            "scope=psn%3Amobile.v2.core+psn%3Aclientapp&redirect_uri=com.scee.psxandroid.scecompcall%3A%2F%2Fredirect"
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! Where Sony lives, and the overrides that point the app and the CLI at a stand-in.
+//!
+//! `PSN_AUTH_BASE_URL` replaces `https://ca.account.sony.com`; `PSN_API_BASE_URL` replaces both
+//! `https://dms.api.playstation.com` and `https://m.np.playstation.com` (paths unchanged). An
+//! override must be `https://`, or `http://` on a loopback address, so a typo can never send an
+//! NPSSO in clear text across a network.
+
+use url::Url;
+
+use crate::error::{Error, Result};
+
+pub const SONY_AUTH_BASE: &str = "https://ca.account.sony.com";
+pub const SONY_DMS_BASE: &str = "https://dms.api.playstation.com";
+pub const SONY_PROFILE_BASE: &str = "https://m.np.playstation.com";
+pub const ENV_AUTH_BASE: &str = "PSN_AUTH_BASE_URL";
+pub const ENV_API_BASE: &str = "PSN_API_BASE_URL";
+
+/// Sony's web pages the user opens in a browser during sign-in.
+pub const SIGN_IN_PAGE: &str = "https://www.playstation.com/";
+pub const SSOCOOKIE_PAGE: &str = "https://ca.account.sony.com/api/v1/ssocookie";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    /// Host of `/api/authz/v3/oauth/authorize` and `/api/authz/v3/oauth/token`.
+    pub auth_base: Url,
+    /// Host of `/api/v1/devices/accounts/me`.
+    pub dms_base: Url,
+    /// Host of `/api/userProfile/v1/internal/users/{id}/profiles`.
+    pub profile_base: Url,
+    /// The overrides in force, as `NAME=url`, for a banner or a warning.
+    pub overrides: Vec<String>,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Self::sony()
+    }
+}
+
+impl Endpoints {
+    /// The real Sony hosts.
+    pub fn sony() -> Self {
+        Self {
+            auth_base: Url::parse(SONY_AUTH_BASE).expect("constant URL"),
+            dms_base: Url::parse(SONY_DMS_BASE).expect("constant URL"),
+            profile_base: Url::parse(SONY_PROFILE_BASE).expect("constant URL"),
+            overrides: Vec::new(),
+        }
+    }
+
+    /// Every endpoint on one base URL, as a stand-in serves them. The base is validated like
+    /// an override.
+    pub fn single(base: &str) -> Result<Self> {
+        let url = parse_override("base URL", base)?;
+        Ok(Self {
+            auth_base: url.clone(),
+            dms_base: url.clone(),
+            profile_base: url,
+            overrides: Vec::new(),
+        })
+    }
+
+    /// Sony's hosts, with `PSN_AUTH_BASE_URL` and `PSN_API_BASE_URL` applied when set.
+    pub fn from_env() -> Result<Self> {
+        Self::from_vars(
+            std::env::var(ENV_AUTH_BASE).ok().as_deref(),
+            std::env::var(ENV_API_BASE).ok().as_deref(),
+        )
+    }
+
+    /// [`from_env`](Self::from_env) with the values passed in, for tests.
+    pub fn from_vars(auth: Option<&str>, api: Option<&str>) -> Result<Self> {
+        let mut endpoints = Self::sony();
+        if let Some(auth) = auth.filter(|s| !s.trim().is_empty()) {
+            endpoints.auth_base = parse_override(ENV_AUTH_BASE, auth)?;
+            endpoints
+                .overrides
+                .push(format!("{ENV_AUTH_BASE}={}", endpoints.auth_base));
+        }
+        if let Some(api) = api.filter(|s| !s.trim().is_empty()) {
+            let url = parse_override(ENV_API_BASE, api)?;
+            endpoints.dms_base = url.clone();
+            endpoints.profile_base = url;
+            endpoints
+                .overrides
+                .push(format!("{ENV_API_BASE}={}", endpoints.dms_base));
+        }
+        Ok(endpoints)
+    }
+
+    pub fn is_overridden(&self) -> bool {
+        !self.overrides.is_empty()
+    }
+
+    pub(crate) fn authorize_url(&self) -> Url {
+        join(&self.auth_base, "api/authz/v3/oauth/authorize")
+    }
+
+    pub(crate) fn token_url(&self) -> Url {
+        join(&self.auth_base, "api/authz/v3/oauth/token")
+    }
+
+    pub(crate) fn account_me_url(&self) -> Url {
+        join(&self.dms_base, "api/v1/devices/accounts/me")
+    }
+
+    pub(crate) fn profile_url(&self, account_id: &str) -> Url {
+        let mut url = join(&self.profile_base, "api/userProfile/v1/internal/users/");
+        url.path_segments_mut()
+            .expect("http URL")
+            .pop_if_empty()
+            .push(account_id)
+            .push("profiles");
+        url
+    }
+}
+
+/// Joins a path under a base that may or may not end in `/` (a base with a path prefix keeps it).
+fn join(base: &Url, path: &str) -> Url {
+    let mut base = base.clone();
+    if !base.path().ends_with('/') {
+        base.set_path(&format!("{}/", base.path()));
+    }
+    base.join(path).expect("relative path joins")
+}
+
+fn parse_override(name: &str, value: &str) -> Result<Url> {
+    let url = Url::parse(value.trim())
+        .map_err(|e| Error::InvalidEndpoint(format!("{name} is not a URL ({e}).")))?;
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err(Error::InvalidEndpoint(format!(
+            "{name} uses http:// on a non-loopback host; only https://, or http:// on 127.0.0.1, \
+             ::1 or localhost, is allowed."
+        ))),
+        _ => Err(Error::InvalidEndpoint(format!(
+            "{name} must start with https:// (or http:// on loopback)."
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_accept_https_and_loopback_http_only() {
+        assert!(Endpoints::from_vars(Some("https://example.test"), None).is_ok());
+        assert!(Endpoints::from_vars(Some("http://127.0.0.1:8080"), None).is_ok());
+        assert!(Endpoints::from_vars(Some("http://[::1]:8080"), None).is_ok());
+        assert!(Endpoints::from_vars(None, Some("http://localhost:9")).is_ok());
+        for bad in [
+            "http://example.test",
+            "ftp://127.0.0.1",
+            "127.0.0.1:80",
+            "http://10.0.0.1",
+        ] {
+            let err = Endpoints::from_vars(Some(bad), None).unwrap_err();
+            assert_eq!(err.kind(), "invalid_endpoint", "{bad}");
+        }
+    }
+
+    #[test]
+    fn api_override_replaces_both_api_hosts_and_keeps_paths() {
+        let e = Endpoints::from_vars(None, Some("http://127.0.0.1:5000/prefix")).unwrap();
+        assert_eq!(
+            e.account_me_url().as_str(),
+            "http://127.0.0.1:5000/prefix/api/v1/devices/accounts/me"
+        );
+        assert_eq!(
+            e.profile_url("123").as_str(),
+            "http://127.0.0.1:5000/prefix/api/userProfile/v1/internal/users/123/profiles"
+        );
+        assert_eq!(e.overrides.len(), 1);
+        assert_eq!(
+            e.token_url().as_str(),
+            "https://ca.account.sony.com/api/authz/v3/oauth/token"
+        );
+    }
+
+    #[test]
+    fn sony_urls_are_exact() {
+        let e = Endpoints::sony();
+        assert_eq!(
+            e.authorize_url().as_str(),
+            "https://ca.account.sony.com/api/authz/v3/oauth/authorize"
+        );
+        assert_eq!(
+            e.profile_url("42").as_str(),
+            "https://m.np.playstation.com/api/userProfile/v1/internal/users/42/profiles"
+        );
+        assert!(!e.is_overridden());
+    }
+}

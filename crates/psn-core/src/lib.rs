@@ -1,0 +1,24 @@
+//! PlayStation Network sign-in, without any window.
+//!
+//! Everything PSN Auth knows about Sony lives here: reading a pasted NPSSO ([`npsso`]), the
+//! authorize / token / refresh exchanges ([`client`]), the token model with absolute deadlines
+//! ([`tokens`]), the keychain vault that keeps several accounts ([`vault`]), and the account
+//! service the desktop app and the `psn-auth` CLI both call ([`accounts`]).
+
+pub mod accounts;
+pub mod client;
+pub mod endpoints;
+pub mod error;
+pub mod npsso;
+pub mod secret;
+pub mod tokens;
+pub mod vault;
+
+pub use accounts::{AccountSummary, Accounts};
+pub use client::{ClientConfig, Profile, PsnClient};
+pub use endpoints::Endpoints;
+pub use error::{Error, NetworkFailure, Result};
+pub use npsso::{parse_npsso, NpssoError};
+pub use secret::{AccessToken, AuthorizationCode, IdToken, Npsso, RefreshToken};
+pub use tokens::{StoredTokenSet, TokenSet};
+pub use vault::{Vault, VaultError};

@@ -1,0 +1,180 @@
+//! The OS keychain through keyring 3, with every call bounded in time.
+//!
+//! The platform credential type is named explicitly (Secret Service, macOS Keychain, Windows
+//! Credential Manager) instead of going through `keyring::Entry::new`, whose default store is
+//! an in-memory mock whenever no platform feature applies: tokens "saved" there would vanish at
+//! exit. On any other target this module does not compile. keyring 3 was kept over the newer
+//! `keyring-core` store crates because its three platform stores are the ones verified on this
+//! project's test rig, and it is what the design card named.
+//!
+//! A Secret Service call is a D-Bus round trip that can hang (a daemon stuck on an unlock
+//! prompt, a dead bus). Each call runs on its own thread and is abandoned after
+//! [`KEYCHAIN_TIMEOUT`], as `gh` bounds its keyring calls at 3 s.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use super::{SecretStore, VaultError, VaultResult};
+
+#[cfg(target_os = "linux")]
+use keyring::secret_service::SsCredential as PlatformCredential;
+
+#[cfg(target_os = "macos")]
+use keyring::macos::MacCredential as PlatformCredential;
+
+#[cfg(target_os = "windows")]
+use keyring::windows::WinCredential as PlatformCredential;
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+compile_error!("PSN Auth stores tokens only in a real OS keychain: Linux, macOS or Windows.");
+
+/// Longest wait for one keychain call.
+pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// One keychain service (`psn-auth`, `psn-auth-demo`, or a test's own).
+#[derive(Debug, Clone)]
+pub struct KeychainStore {
+    service: String,
+    timeout: Duration,
+}
+
+impl KeychainStore {
+    pub fn new(service: &str) -> Self {
+        Self {
+            service: service.to_owned(),
+            timeout: KEYCHAIN_TIMEOUT,
+        }
+    }
+
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Writes, reads back and deletes a marker: proves the store keeps what it is given before
+    /// any token is trusted to it.
+    pub fn self_check(&self) -> VaultResult<()> {
+        let mut nonce = [0u8; 8];
+        getrandom::fill(&mut nonce).expect("OS random source");
+        let nonce: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+        let key = format!("self-check/{nonce}");
+        self.set(&key, &nonce)?;
+        let read = self.get(&key);
+        let _ = self.delete(&key);
+        match read? {
+            Some(value) if *value == nonce => Ok(()),
+            _ => Err(VaultError::Unavailable {
+                reason: "the keychain did not give back what was just stored in it".into(),
+            }),
+        }
+    }
+
+    fn bounded<T: Send + 'static>(
+        &self,
+        key: &str,
+        op: impl FnOnce(keyring::Entry) -> keyring::Result<T> + Send + 'static,
+    ) -> VaultResult<T> {
+        let credential =
+            PlatformCredential::new_with_target(None, &self.service, key).map_err(map_error)?;
+        let entry = keyring::Entry::new_with_credential(Box::new(credential));
+        let (tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("keychain".into())
+            .spawn(move || {
+                let _ = tx.send(op(entry));
+            })
+            .map_err(|e| VaultError::Store {
+                reason: format!("could not start a keychain thread ({e})"),
+            })?;
+        match rx.recv_timeout(self.timeout) {
+            Ok(result) => result.map_err(map_error),
+            Err(_) => Err(VaultError::TimedOut {
+                secs: self.timeout.as_secs().max(1),
+            }),
+        }
+    }
+}
+
+impl SecretStore for KeychainStore {
+    fn get(&self, key: &str) -> VaultResult<Option<Zeroizing<String>>> {
+        match self.bounded(key, |entry| entry.get_password()) {
+            Ok(value) => Ok(Some(Zeroizing::new(value))),
+            Err(VaultError::Store { reason }) if reason == NO_ENTRY => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn set(&self, key: &str, value: &str) -> VaultResult<()> {
+        let value = Zeroizing::new(value.to_owned());
+        self.bounded(key, move |entry| entry.set_password(&value))
+    }
+
+    fn delete(&self, key: &str) -> VaultResult<()> {
+        match self.bounded(key, |entry| entry.delete_credential()) {
+            Err(VaultError::Store { reason }) if reason == NO_ENTRY => Ok(()),
+            other => other,
+        }
+    }
+}
+
+const NO_ENTRY: &str = "no such entry";
+
+/// Turns keyring's errors into ones that say what is missing. keyring's own texts never hold a
+/// secret, but only their gist is kept.
+fn map_error(error: keyring::Error) -> VaultError {
+    use keyring::Error as K;
+    match error {
+        K::NoEntry => VaultError::Store {
+            reason: NO_ENTRY.into(),
+        },
+        K::NoStorageAccess(inner) => {
+            let text = inner.to_string().to_ascii_lowercase();
+            if text.contains("lock") || text.contains("prompt") || text.contains("dismiss") {
+                VaultError::Locked
+            } else {
+                VaultError::Unavailable {
+                    reason: "no keychain collection could be opened (is the keyring unlocked?)"
+                        .into(),
+                }
+            }
+        }
+        K::PlatformFailure(inner) => {
+            let text = inner.to_string().to_ascii_lowercase();
+            let reason = if text.contains("locked") {
+                return VaultError::Locked;
+            } else if text.contains("autolaunch") || text.contains("dbus_session_bus_address") {
+                "there is no D-Bus session bus to reach it through"
+            } else if text.contains("serviceunknown")
+                || text.contains("not provided by any")
+                || text.contains("no such name")
+                || text.contains("name has no owner")
+            {
+                "no Secret Service (GNOME Keyring or KWallet) is running"
+            } else if text.contains("no such file") || text.contains("connection refused") {
+                "the D-Bus session bus could not be reached"
+            } else {
+                "the keychain service reported a failure"
+            };
+            VaultError::Unavailable {
+                reason: reason.into(),
+            }
+        }
+        K::TooLong(field, limit) => VaultError::Store {
+            reason: format!("{field} is longer than the keychain's limit of {limit}"),
+        },
+        K::BadEncoding(_) => VaultError::Store {
+            reason: "an entry is not valid text".into(),
+        },
+        K::Invalid(field, why) => VaultError::Store {
+            reason: format!("invalid {field}: {why}"),
+        },
+        K::Ambiguous(_) => VaultError::Store {
+            reason: "several keychain entries match one name".into(),
+        },
+        _ => VaultError::Store {
+            reason: "an unknown keychain error".into(),
+        },
+    }
+}

@@ -1,0 +1,97 @@
+//! An in-memory [`SecretStore`]: the session-only mode, and a store for tests that can fail
+//! the N-th write and enforces Windows' per-entry size limit.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use zeroize::Zeroizing;
+
+use super::{SecretStore, VaultError, VaultResult};
+
+/// Windows Credential Manager: 2560 bytes per credential, strings stored as UTF-16.
+pub const WINDOWS_MAX_CHARS: usize = 1280;
+
+#[derive(Default)]
+pub struct MemoryStore {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    entries: BTreeMap<String, Zeroizing<String>>,
+    writes: usize,
+    fail_write: Option<usize>,
+    max_chars: Option<usize>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Rejects values longer than `chars` UTF-16 units, as Windows does.
+    pub fn with_max_chars(self, chars: usize) -> Self {
+        self.inner.lock().unwrap().max_chars = Some(chars);
+        self
+    }
+
+    /// Makes the `n`-th `set` from now (1-based) fail, once.
+    pub fn fail_nth_write(&self, n: usize) {
+        let mut inner = self.inner.lock().unwrap();
+        inner.fail_write = Some(inner.writes + n);
+    }
+
+    /// How many `set` calls have been made.
+    pub fn writes(&self) -> usize {
+        self.inner.lock().unwrap().writes
+    }
+
+    /// Every key currently stored.
+    pub fn keys(&self) -> Vec<String> {
+        self.inner.lock().unwrap().entries.keys().cloned().collect()
+    }
+
+    /// The longest stored value, in UTF-16 units.
+    pub fn longest_value(&self) -> usize {
+        let inner = self.inner.lock().unwrap();
+        inner
+            .entries
+            .values()
+            .map(|v| v.encode_utf16().count())
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn get(&self, key: &str) -> VaultResult<Option<Zeroizing<String>>> {
+        Ok(self.inner.lock().unwrap().entries.get(key).cloned())
+    }
+
+    fn set(&self, key: &str, value: &str) -> VaultResult<()> {
+        let mut inner = self.inner.lock().unwrap();
+        inner.writes += 1;
+        if inner.fail_write == Some(inner.writes) {
+            return Err(VaultError::Store {
+                reason: format!("simulated failure of write {}", inner.writes),
+            });
+        }
+        if let Some(max) = inner.max_chars {
+            let len = value.encode_utf16().count();
+            if len > max {
+                return Err(VaultError::Store {
+                    reason: format!("value of {len} UTF-16 units exceeds {max}"),
+                });
+            }
+        }
+        inner
+            .entries
+            .insert(key.to_owned(), Zeroizing::new(value.to_owned()));
+        Ok(())
+    }
+
+    fn delete(&self, key: &str) -> VaultResult<()> {
+        self.inner.lock().unwrap().entries.remove(key);
+        Ok(())
+    }
+}

@@ -1,0 +1,337 @@
+//! The token vault: token sets in the OS keychain, a few non-secret facts in a small file.
+//!
+//! # Entry layout
+//! Windows keeps at most 2560 bytes per credential and keyring stores strings there as UTF-16,
+//! so one entry holds at most 1280 characters, while a PSN token set (three JWTs) is several
+//! KB. A set is therefore serialized to JSON and cut into chunks of [`CHUNK_CHARS`] characters,
+//! written under a fresh *generation*:
+//!
+//! ```text
+//! service "psn-auth", user "<account>/<generation>/<i>"   chunk i of that generation
+//! service "psn-auth", user "<account>/head"               {"v":1,"gen":…,"chunks":n,"sha256":…}
+//! ```
+//!
+//! # Never a torn set
+//! A save writes every chunk of the new generation first and the head last. A keychain updates
+//! one entry atomically, so until the head is written the old head still names the old, intact
+//! chunks; after it, the new head names the new ones. The SHA-256 in the head makes a load that
+//! somehow meets a mix of generations fail loudly instead of returning a wrong set. Old chunks
+//! are deleted only after the new head is in place (best effort: a leftover is garbage, never a
+//! valid set). Tests prove this with [`MemoryStore`] failing the N-th write for every N.
+//!
+//! # Non-secret facts
+//! The account list, online IDs, deadlines and the active account live in `accounts.json` in
+//! the platform's config directory (see [`meta`]), so status shows without unlocking anything.
+//! No token ever goes into a file, and there is no file fallback when the keychain is missing:
+//! callers may choose [`Vault::session_only`] instead, which keeps everything in memory.
+
+mod keychain;
+mod memory;
+pub mod meta;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+pub use keychain::{KeychainStore, KEYCHAIN_TIMEOUT};
+pub use memory::{MemoryStore, WINDOWS_MAX_CHARS};
+pub use meta::{AccountMeta, MetaFile};
+
+use crate::tokens::{StoredTokenSet, TokenSet};
+
+/// Characters per keychain entry: well under Windows' 1280 UTF-16 units, with room to spare.
+pub const CHUNK_CHARS: usize = 1000;
+
+/// Where tokens are kept: keeps real and demo tokens apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Namespace {
+    /// Real PlayStation accounts.
+    Real,
+    /// The built-in demo stand-in's accounts.
+    Demo,
+}
+
+impl Namespace {
+    /// Keychain service name, and the name of the config folder.
+    pub fn service(self) -> &'static str {
+        match self {
+            Self::Real => "psn-auth",
+            Self::Demo => "psn-auth-demo",
+        }
+    }
+}
+
+/// A failure of the keychain or the settings file. No variant holds a secret.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum VaultError {
+    #[error(
+        "The system keychain is not available: {reason}. On Linux, start GNOME Keyring or KWallet \
+         (any Secret Service) and unlock it, then try again. You can also keep tokens in memory \
+         for this session only."
+    )]
+    Unavailable { reason: String },
+
+    #[error(
+        "The keychain is locked, or its unlock prompt was dismissed. Unlock it (GNOME Keyring, \
+         KWallet, or the macOS Keychain) and try again. Nothing was changed."
+    )]
+    Locked,
+
+    #[error(
+        "The keychain did not answer within {secs} s. Check that GNOME Keyring or KWallet is \
+         running and not waiting for a password, then try again. Nothing was changed."
+    )]
+    TimedOut { secs: u64 },
+
+    #[error(
+        "The tokens stored for account {account} are damaged or incomplete. Sign in again with a \
+         new NPSSO to replace them."
+    )]
+    Corrupt { account: String },
+
+    #[error("The keychain refused the operation: {reason}. Nothing was changed.")]
+    Store { reason: String },
+
+    #[error("Could not update {path}: {reason}")]
+    Settings { path: String, reason: String },
+}
+
+impl VaultError {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Unavailable { .. } => "keychain_unavailable",
+            Self::Locked => "keychain_locked",
+            Self::TimedOut { .. } => "keychain_timeout",
+            Self::Corrupt { .. } => "keychain_corrupt",
+            Self::Store { .. } => "keychain_error",
+            Self::Settings { .. } => "settings",
+        }
+    }
+
+    /// True for the failures that the session-only mode works around.
+    pub fn keychain_missing(&self) -> bool {
+        matches!(
+            self,
+            Self::Unavailable { .. } | Self::Locked | Self::TimedOut { .. }
+        )
+    }
+}
+
+pub type VaultResult<T> = Result<T, VaultError>;
+
+/// A flat secret store: the keychain, or memory. "No such entry" is `Ok(None)`; deleting a
+/// missing entry is `Ok(())`.
+pub trait SecretStore: Send + Sync + 'static {
+    fn get(&self, key: &str) -> VaultResult<Option<Zeroizing<String>>>;
+    fn set(&self, key: &str, value: &str) -> VaultResult<()>;
+    fn delete(&self, key: &str) -> VaultResult<()>;
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+struct Head {
+    v: u32,
+    gen: String,
+    chunks: usize,
+    sha256: String,
+}
+
+/// Token sets by account, plus the metadata file. Cheap to clone.
+#[derive(Clone)]
+pub struct Vault {
+    store: Arc<dyn SecretStore>,
+    meta: Arc<MetaFile>,
+    session_only: bool,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("meta", &self.meta)
+            .field("session_only", &self.session_only)
+            .finish()
+    }
+}
+
+impl Vault {
+    /// The OS keychain for `namespace`, with metadata in the platform's config directory.
+    /// Checks that the keychain really keeps what it is given before returning it.
+    pub fn open(namespace: Namespace) -> VaultResult<Self> {
+        let dir = config_dir(namespace)?;
+        Self::open_at(namespace.service(), &dir)
+    }
+
+    /// [`open`](Self::open) with an explicit service name and settings folder.
+    pub fn open_at(service: &str, dir: &Path) -> VaultResult<Self> {
+        let store = KeychainStore::new(service);
+        store.self_check()?;
+        Ok(Self::with_store(Arc::new(store), MetaFile::on_disk(dir)))
+    }
+
+    /// Keeps everything in memory until the process exits: the explicit choice offered when no
+    /// keychain is available. Never touches a file.
+    pub fn session_only() -> Self {
+        Self {
+            store: Arc::new(MemoryStore::new()),
+            meta: Arc::new(MetaFile::in_memory()),
+            session_only: true,
+        }
+    }
+
+    /// Any store with any metadata place, for tests.
+    pub fn with_store(store: Arc<dyn SecretStore>, meta: MetaFile) -> Self {
+        Self {
+            store,
+            meta: Arc::new(meta),
+            session_only: false,
+        }
+    }
+
+    pub fn is_session_only(&self) -> bool {
+        self.session_only
+    }
+
+    pub fn meta(&self) -> &MetaFile {
+        &self.meta
+    }
+
+    /// Where the refresh lock lives (`None` in session-only mode).
+    pub fn lock_path(&self) -> Option<PathBuf> {
+        self.meta.dir().map(|d| d.join("refresh.lock"))
+    }
+
+    /// Saves `tokens` for `account`, replacing any earlier set. On error the earlier set still
+    /// loads intact.
+    pub fn save(&self, account: &str, tokens: &TokenSet) -> VaultResult<()> {
+        let json = Zeroizing::new(
+            serde_json::to_string(&tokens.to_stored()).expect("token set serializes"),
+        );
+        let chunks = split(&json);
+        let head = Head {
+            v: 1,
+            gen: new_generation(),
+            chunks: chunks.len(),
+            sha256: hex_sha256(json.as_bytes()),
+        };
+        let old = self.read_head(account).ok().flatten();
+
+        let mut written = 0;
+        for (i, chunk) in chunks.iter().enumerate() {
+            if let Err(e) = self.store.set(&chunk_key(account, &head.gen, i), chunk) {
+                self.delete_chunks(account, &head.gen, written);
+                return Err(e);
+            }
+            written += 1;
+        }
+        let head_json = serde_json::to_string(&head).expect("head serializes");
+        if let Err(e) = self.store.set(&head_key(account), &head_json) {
+            self.delete_chunks(account, &head.gen, written);
+            return Err(e);
+        }
+        if let Some(old) = old.filter(|old| old.gen != head.gen) {
+            self.delete_chunks(account, &old.gen, old.chunks);
+        }
+        Ok(())
+    }
+
+    /// The set stored for `account`, or `None`.
+    pub fn load(&self, account: &str) -> VaultResult<Option<TokenSet>> {
+        let Some(head) = self.read_head(account)? else {
+            return Ok(None);
+        };
+        let corrupt = || VaultError::Corrupt {
+            account: account.to_owned(),
+        };
+        let mut json = Zeroizing::new(String::new());
+        for i in 0..head.chunks {
+            let chunk = self
+                .store
+                .get(&chunk_key(account, &head.gen, i))?
+                .ok_or_else(corrupt)?;
+            json.push_str(&chunk);
+        }
+        if hex_sha256(json.as_bytes()) != head.sha256 {
+            return Err(corrupt());
+        }
+        let stored: StoredTokenSet = serde_json::from_str(&json).map_err(|_| corrupt())?;
+        Ok(Some(TokenSet::from_stored(stored)))
+    }
+
+    /// Removes the set for `account`. Idempotent.
+    pub fn delete(&self, account: &str) -> VaultResult<()> {
+        let head = match self.read_head(account) {
+            Ok(head) => head,
+            // A damaged head is still removed.
+            Err(VaultError::Corrupt { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        self.store.delete(&head_key(account))?;
+        if let Some(head) = head {
+            self.delete_chunks(account, &head.gen, head.chunks);
+        }
+        Ok(())
+    }
+
+    fn read_head(&self, account: &str) -> VaultResult<Option<Head>> {
+        let Some(raw) = self.store.get(&head_key(account))? else {
+            return Ok(None);
+        };
+        serde_json::from_str(&raw)
+            .map(Some)
+            .map_err(|_| VaultError::Corrupt {
+                account: account.to_owned(),
+            })
+    }
+
+    fn delete_chunks(&self, account: &str, gen: &str, count: usize) {
+        for i in 0..count {
+            if self.store.delete(&chunk_key(account, gen, i)).is_err() {
+                tracing::debug!("left a stale keychain chunk behind; it is unreachable");
+            }
+        }
+    }
+}
+
+/// `<config dir>/psn-auth` (or `psn-auth-demo`).
+pub fn config_dir(namespace: Namespace) -> VaultResult<PathBuf> {
+    dirs::config_dir()
+        .map(|d| d.join(namespace.service()))
+        .ok_or_else(|| VaultError::Settings {
+            path: "(config directory)".into(),
+            reason: "this system has no per-user config directory (is HOME set?)".into(),
+        })
+}
+
+fn head_key(account: &str) -> String {
+    format!("{account}/head")
+}
+
+fn chunk_key(account: &str, gen: &str, i: usize) -> String {
+    format!("{account}/{gen}/{i}")
+}
+
+fn split(json: &str) -> Vec<Zeroizing<String>> {
+    let chars: Vec<char> = json.chars().collect();
+    chars
+        .chunks(CHUNK_CHARS)
+        .map(|c| Zeroizing::new(c.iter().collect()))
+        .collect()
+}
+
+fn new_generation() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("OS random source");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,201 @@
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+
+use super::memory::WINDOWS_MAX_CHARS;
+use super::*;
+use crate::secret::{AccessToken, IdToken, RefreshToken};
+
+fn token_set(tag: &str, token_len: usize) -> TokenSet {
+    let now = Utc::now();
+    let body = |name: &str| {
+        let mut s = format!("{name}-{tag}-");
+        while s.len() < token_len {
+            s.push_str("eyJhbGciOiJSUzI1NiJ9");
+        }
+        s.truncate(token_len);
+        s
+    };
+    TokenSet {
+        access_token: AccessToken::new(body("access")),
+        refresh_token: RefreshToken::new(body("refresh")),
+        id_token: Some(IdToken::new(body("id"))),
+        token_type: "bearer".into(),
+        scope: "psn:mobile.v2.core psn:clientapp".into(),
+        obtained_at: now,
+        access_expires_at: now + Duration::seconds(3599),
+        refresh_expires_at: now + Duration::seconds(5_183_999),
+    }
+}
+
+fn vault(store: &Arc<MemoryStore>) -> Vault {
+    Vault::with_store(store.clone(), MetaFile::in_memory())
+}
+
+#[test]
+fn save_then_load_gives_the_same_set() {
+    let store = Arc::new(MemoryStore::new());
+    let v = vault(&store);
+    let set = token_set("a", 1200);
+    v.save("111", &set).unwrap();
+    assert_eq!(v.load("111").unwrap(), Some(set));
+}
+
+#[test]
+fn missing_account_loads_as_none_and_delete_is_idempotent() {
+    let store = Arc::new(MemoryStore::new());
+    let v = vault(&store);
+    assert_eq!(v.load("nobody").unwrap(), None);
+    v.delete("nobody").unwrap();
+    v.save("111", &token_set("a", 100)).unwrap();
+    v.delete("111").unwrap();
+    v.delete("111").unwrap();
+    assert_eq!(v.load("111").unwrap(), None);
+    assert!(store.keys().is_empty(), "left behind: {:?}", store.keys());
+}
+
+#[test]
+fn four_kilobyte_tokens_fit_windows_entry_limit() {
+    let store = Arc::new(MemoryStore::new().with_max_chars(WINDOWS_MAX_CHARS));
+    let v = vault(&store);
+    let set = token_set("big", 4096);
+    v.save("111", &set).unwrap();
+    assert!(store.longest_value() <= WINDOWS_MAX_CHARS);
+    assert!(store.keys().len() > 10, "a 12 KB set needs many chunks");
+    assert_eq!(v.load("111").unwrap(), Some(set));
+}
+
+#[test]
+fn replacing_a_set_removes_the_old_chunks() {
+    let store = Arc::new(MemoryStore::new());
+    let v = vault(&store);
+    v.save("111", &token_set("old", 3000)).unwrap();
+    let after_first = store.keys().len();
+    let new = token_set("new", 3000);
+    v.save("111", &new).unwrap();
+    assert_eq!(store.keys().len(), after_first);
+    assert_eq!(v.load("111").unwrap(), Some(new));
+}
+
+#[test]
+fn accounts_are_independent() {
+    let store = Arc::new(MemoryStore::new());
+    let v = vault(&store);
+    let a = token_set("a", 1500);
+    let b = token_set("b", 1500);
+    v.save("111", &a).unwrap();
+    v.save("222", &b).unwrap();
+    v.delete("111").unwrap();
+    assert_eq!(v.load("111").unwrap(), None);
+    assert_eq!(v.load("222").unwrap(), Some(b));
+}
+
+/// A save is `chunks + 1` writes. Failing any one of them leaves the previous set loadable and
+/// intact; only when every write succeeds does the new set appear.
+#[test]
+fn failing_the_nth_write_never_tears_a_set() {
+    let old = token_set("old", 4096);
+    let new = token_set("new", 4096);
+    let writes_per_save = {
+        let store = Arc::new(MemoryStore::new());
+        vault(&store).save("111", &new).unwrap();
+        store.writes()
+    };
+    assert!(writes_per_save > 3);
+    for n in 1..=writes_per_save + 1 {
+        let store = Arc::new(MemoryStore::new().with_max_chars(WINDOWS_MAX_CHARS));
+        let v = vault(&store);
+        v.save("111", &old).unwrap();
+        let keys_before = store.keys();
+        store.fail_nth_write(n);
+        let result = v.save("111", &new);
+        let loaded = v.load("111").unwrap().expect("a set is always there");
+        if n <= writes_per_save {
+            assert!(result.is_err(), "write {n} should have failed");
+            assert_eq!(loaded, old, "failing write {n} must keep the old set");
+            assert_eq!(store.keys(), keys_before, "failing write {n} left debris");
+        } else {
+            result.unwrap();
+            assert_eq!(loaded, new);
+        }
+    }
+}
+
+#[test]
+fn failing_the_nth_write_of_a_first_save_leaves_nothing() {
+    let new = token_set("new", 2000);
+    for n in 1..=5 {
+        let store = Arc::new(MemoryStore::new());
+        let v = vault(&store);
+        store.fail_nth_write(n);
+        assert!(v.save("111", &new).is_err());
+        assert_eq!(v.load("111").unwrap(), None);
+        assert!(store.keys().is_empty());
+    }
+}
+
+#[test]
+fn a_mixed_generation_is_detected_not_loaded() {
+    let store = Arc::new(MemoryStore::new());
+    let v = vault(&store);
+    v.save("111", &token_set("a", 2000)).unwrap();
+    let chunk = store
+        .keys()
+        .into_iter()
+        .find(|k| k.ends_with("/0") && k.starts_with("111/"))
+        .unwrap();
+    store.set(&chunk, "{\"tampered\":true}").unwrap();
+    let err = v.load("111").unwrap_err();
+    assert_eq!(err.kind(), "keychain_corrupt");
+    // And it can still be removed.
+    v.delete("111").unwrap();
+    assert_eq!(v.load("111").unwrap(), None);
+}
+
+#[test]
+fn session_only_vault_keeps_nothing_on_disk() {
+    let v = Vault::session_only();
+    assert!(v.is_session_only());
+    assert!(v.lock_path().is_none());
+    assert!(v.meta().dir().is_none());
+    let set = token_set("s", 500);
+    v.save("1", &set).unwrap();
+    assert_eq!(v.load("1").unwrap(), Some(set));
+}
+
+#[test]
+fn metadata_file_is_private_and_atomic() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = dir.path().join("psn-auth");
+    let meta = MetaFile::on_disk(&settings);
+    assert_eq!(meta.read().unwrap(), meta::MetaData::default());
+    let now = Utc::now();
+    meta.update(|d| {
+        d.upsert(AccountMeta {
+            account_id: "1".into(),
+            online_id: Some("Player".into()),
+            avatar_url: None,
+            added_at: now,
+            obtained_at: now,
+            access_expires_at: now,
+            refresh_expires_at: now,
+        });
+        d.active = Some("1".into());
+    })
+    .unwrap();
+    let data = meta.read().unwrap();
+    assert_eq!(data.active.as_deref(), Some("1"));
+    assert_eq!(data.accounts[0].online_id.as_deref(), Some("Player"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&settings.join("accounts.json")), 0o600);
+        assert_eq!(mode(&settings), 0o700);
+    }
+    let names: Vec<_> = std::fs::read_dir(&settings)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, ["accounts.json"], "no temporary file left");
+}

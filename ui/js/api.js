@@ -1,0 +1,56 @@
+// The only module that talks to Tauri. Everything else calls `api.*` and `onEvent`, so logic can
+// be tested in node with a fake `globalThis.__TAURI__` (or none at all).
+//
+// Every command rejects with `{kind, message, retryAfterSecs?}` (see errors.js normalizeError).
+
+import { normalizeError } from './errors.js';
+
+const NO_BACKEND = Object.freeze({
+  kind: 'no_backend',
+  message: 'PSN Auth could not reach its own backend. Start PSN Auth from its app icon rather than opening this page in a browser.',
+});
+
+function tauri() {
+  return globalThis.__TAURI__ ?? null;
+}
+
+/** True when running inside the Tauri webview. */
+export function hasBackend() {
+  const t = tauri();
+  return Boolean(t && t.core && typeof t.core.invoke === 'function');
+}
+
+async function invoke(command, args) {
+  if (!hasBackend()) throw { ...NO_BACKEND };
+  try {
+    return args === undefined ? await tauri().core.invoke(command) : await tauri().core.invoke(command, args);
+  } catch (err) {
+    throw normalizeError(err);
+  }
+}
+
+export const api = {
+  appInfo: () => invoke('app_info'),
+  useSessionOnly: () => invoke('use_session_only'),
+  retryKeychain: () => invoke('retry_keychain'),
+  validateNpsso: (input) => invoke('validate_npsso', { input }),
+  readClipboard: () => invoke('read_clipboard'),
+  signIn: (input) => invoke('sign_in', { input }),
+  openSignInPage: () => invoke('open_sign_in_page'),
+  openSsocookiePage: () => invoke('open_ssocookie_page'),
+  dashboard: () => invoke('dashboard'),
+  copyToken: (accountId, which) => invoke('copy_token', { accountId, which }),
+  refreshNow: (accountId) => invoke('refresh_now', { accountId }),
+  switchAccount: (accountId) => invoke('switch_account', { accountId }),
+  signOut: (accountId) => invoke('sign_out', { accountId }),
+};
+
+/**
+ * Listen to a backend event; `callback` gets the payload. Resolves to an unlisten function
+ * (a no-op outside Tauri).
+ */
+export async function onEvent(name, callback) {
+  const t = tauri();
+  if (!t || !t.event || typeof t.event.listen !== 'function') return () => {};
+  return t.event.listen(name, (event) => callback(event ? event.payload : undefined));
+}

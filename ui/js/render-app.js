@@ -1,0 +1,57 @@
+// DOM: banners, switching screens, the keychain and load-error screens.
+
+import { byId, setButtonState, setHidden, setText } from './dom.js';
+
+const SCREENS = ['loading', 'error', 'keychain', 'wizard', 'dashboard'];
+
+/** Focus target when a screen appears: its main heading. */
+const SCREEN_FOCUS = {
+  loading: 'loading-title',
+  error: 'error-title',
+  keychain: 'keychain-title',
+  wizard: 'wizard-title',
+  dashboard: 'account-name',
+};
+
+let currentScreen = 'loading';
+
+export function currentScreenName() {
+  return currentScreen;
+}
+
+/**
+ * Show one screen and hide the rest. When the screen actually changes, focus moves to its
+ * heading so keyboard and screen-reader users land at the top of the new content.
+ */
+export function showScreen(name, { focus = true } = {}) {
+  if (!SCREENS.includes(name)) throw new Error(`unknown screen ${name}`);
+  const changed = name !== currentScreen;
+  for (const s of SCREENS) setHidden(byId(`screen-${s}`), s !== name);
+  currentScreen = name;
+  if (changed && focus) {
+    const target = document.getElementById(SCREEN_FOCUS[name]);
+    if (target) target.focus({ preventScroll: false });
+  }
+  return changed;
+}
+
+/** banners: output of viewmodel.bannersFor(). */
+export function renderBanners(banners) {
+  const byKey = Object.fromEntries(banners.map((b) => [b.id, b]));
+  setHidden(byId('banner-demo'), !byKey.demo);
+  const overrides = byId('banner-overrides');
+  setHidden(overrides, !byKey.overrides);
+  if (byKey.overrides) setText(overrides, byKey.overrides.text);
+  setHidden(byId('banner-session'), !byKey.session);
+}
+
+export function renderKeychainScreen({ message, busy = false }) {
+  setText(byId('keychain-message'), message);
+  setButtonState(byId('keychain-retry'), { busy, label: busy ? 'Trying…' : 'Try again' });
+  byId('keychain-session-only').disabled = busy;
+}
+
+export function renderLoadError({ message, offerSessionOnly = false }) {
+  setText(byId('load-error-message'), message);
+  setHidden(byId('load-session-only'), !offerSessionOnly);
+}

@@ -1,0 +1,126 @@
+// Pure view models: backend payloads in, plain objects describing what to show out. No DOM.
+
+import {
+  expiryLevel, formatAgo, formatCountdown, formatExactTime, refreshNoticeText, toMillis, SECOND,
+} from './time.js';
+
+/** Banners across the top, from app_info(). */
+export function bannersFor(info) {
+  if (!info) return [];
+  const out = [];
+  if (info.demo) {
+    out.push({ id: 'demo', tone: 'info', text: 'Demo: not connected to PlayStation' });
+  }
+  const overrides = Array.isArray(info.overrides) ? info.overrides.filter((o) => o) : [];
+  if (overrides.length > 0) {
+    out.push({ id: 'overrides', tone: 'warn', text: `Using test endpoints: ${overrides.join(', ')}` });
+  }
+  if (info.sessionOnly) {
+    out.push({ id: 'session', tone: 'info', text: 'Session only: tokens are forgotten when PSN Auth quits' });
+  }
+  return out;
+}
+
+/** True when the keychain problem screen must be shown instead of anything else. */
+export function needsKeychainScreen(info) {
+  return Boolean(info && info.keychainError && !info.sessionOnly);
+}
+
+/**
+ * Which screen to show: "error" (loading failed), "loading", "keychain", "wizard" or "dashboard".
+ * The wizard shows on first run (no accounts) or when the user asked for it.
+ */
+export function screenFor({ info = null, dashboard = null, wizardOpen = false, loadError = null } = {}) {
+  if (loadError) return 'error';
+  if (!info) return 'loading';
+  if (needsKeychainScreen(info)) return 'keychain';
+  if (!dashboard) return 'loading';
+  if (wizardOpen || accountsOf(dashboard).length === 0) return 'wizard';
+  return 'dashboard';
+}
+
+export function accountsOf(dashboard) {
+  return dashboard && Array.isArray(dashboard.accounts) ? dashboard.accounts : [];
+}
+
+/** The avatar letter: first character of the label, upper-cased; "?" for an empty label. */
+export function avatarInitial(label) {
+  const text = typeof label === 'string' ? label.trim() : '';
+  if (text === '') return '?';
+  let first;
+  if (typeof Intl !== 'undefined' && typeof Intl.Segmenter === 'function') {
+    first = new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)[Symbol.iterator]().next().value.segment;
+  } else {
+    first = Array.from(text)[0];
+  }
+  return first.toLocaleUpperCase();
+}
+
+/** Text for one account in the switcher: "Label (onlineId)" unless they are the same. */
+export function accountOptionLabel(account) {
+  const label = account.label || account.onlineId || account.accountId;
+  if (account.onlineId && account.onlineId !== label) return `${label} (${account.onlineId})`;
+  return label;
+}
+
+/** One token's expiry as shown: text, colour level, machine time and exact local time. */
+export function expiryView(which, expiresAt, now, timeOptions) {
+  const ms = toMillis(expiresAt);
+  return {
+    text: formatCountdown(expiresAt, now),
+    level: expiryLevel(which, expiresAt, now),
+    datetime: Number.isNaN(ms) ? '' : new Date(ms).toISOString(),
+    title: Number.isNaN(ms) ? '' : formatExactTime(ms, timeOptions),
+  };
+}
+
+/** "Obtained 3 min ago", or "" when unknown. */
+export function obtainedText(obtainedAt, now) {
+  const ms = toMillis(obtainedAt);
+  if (Number.isNaN(ms)) return '';
+  return `Obtained ${formatAgo((now - ms) / SECOND)}`;
+}
+
+/**
+ * The dashboard from a dashboard() payload.
+ *   hasAccounts   false means the wizard should show instead
+ *   active        null when no account is active (the user picks one in the switcher)
+ *   switcher      options for the account switcher; `placeholder` when nothing is active
+ */
+export function dashboardView(dashboard, now, timeOptions) {
+  const accounts = accountsOf(dashboard);
+  const activeEntry = dashboard && dashboard.active && dashboard.active.account ? dashboard.active : null;
+  const activeId = activeEntry ? activeEntry.account.accountId : null;
+  const switcher = {
+    options: accounts.map((a) => ({
+      value: a.accountId,
+      label: accountOptionLabel(a),
+      selected: a.accountId === activeId,
+    })),
+    placeholder: activeId ? null : 'Choose an account…',
+    disabled: accounts.length < 2 && activeId !== null,
+  };
+  let active = null;
+  if (activeEntry) {
+    const a = activeEntry.account;
+    const label = a.label || a.onlineId || a.accountId;
+    active = {
+      accountId: a.accountId,
+      label,
+      onlineId: a.onlineId && a.onlineId !== label ? a.onlineId : null,
+      initial: avatarInitial(label),
+      accessMasked: activeEntry.accessMasked || '',
+      refreshMasked: activeEntry.refreshMasked || '',
+      access: expiryView('access', a.accessExpiresAt, now, timeOptions),
+      refresh: expiryView('refresh', a.refreshExpiresAt, now, timeOptions),
+      obtained: obtainedText(a.obtainedAt, now),
+      refreshNotice: refreshNoticeText(a.refreshExpiresAt, now),
+    };
+  }
+  return {
+    hasAccounts: accounts.length > 0,
+    accountCount: accounts.length,
+    active,
+    switcher,
+  };
+}
