@@ -43,6 +43,8 @@ export const api = {
   refreshNow: (accountId) => invoke('refresh_now', { accountId }),
   switchAccount: (accountId) => invoke('switch_account', { accountId }),
   signOut: (accountId) => invoke('sign_out', { accountId }),
+  /** Tells the backend the first real screen has painted (start-up timing; otherwise a no-op). */
+  uiReady: () => invoke('ui_ready'),
 };
 
 /**

@@ -58,6 +58,23 @@ impl AccountSummary {
     }
 }
 
+/// What the dashboard shows: every account, and the active one with its tokens masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Overview {
+    pub accounts: Vec<AccountSummary>,
+    pub active: Option<ActiveAccount>,
+}
+
+/// The active account with a few characters of each token, never more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActiveAccount {
+    pub account: AccountSummary,
+    pub access_masked: String,
+    pub refresh_masked: String,
+}
+
 /// Accounts whose id Sony did not tell us get a local key with this prefix.
 const UNIDENTIFIED: &str = "unidentified-";
 
@@ -159,6 +176,26 @@ impl Accounts {
             .iter()
             .map(|m| AccountSummary::new(m, active))
             .collect())
+    }
+
+    /// Every account, plus masked tokens of the active one (read from the keychain).
+    pub async fn overview(&self) -> Result<Overview> {
+        let accounts = self.list().await?;
+        let Some(account) = accounts.iter().find(|a| a.active).cloned() else {
+            return Ok(Overview {
+                accounts,
+                active: None,
+            });
+        };
+        let (_, set) = self.tokens(Some(&account.account_id)).await?;
+        Ok(Overview {
+            accounts,
+            active: Some(ActiveAccount {
+                account,
+                access_masked: set.access_token.masked(),
+                refresh_masked: set.refresh_token.masked(),
+            }),
+        })
     }
 
     /// One account's summary.

@@ -14,7 +14,7 @@ pub mod secret;
 pub mod tokens;
 pub mod vault;
 
-pub use accounts::{AccountSummary, Accounts};
+pub use accounts::{AccountSummary, Accounts, ActiveAccount, Overview};
 pub use client::{ClientConfig, Profile, PsnClient};
 pub use endpoints::Endpoints;
 pub use error::{Error, NetworkFailure, Result};

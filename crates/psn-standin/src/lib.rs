@@ -134,6 +134,9 @@ pub struct Config {
     pub online_id: String,
     /// Artificial latency on every answer, to make the demo feel like a network.
     pub latency: Duration,
+    /// Accept refresh tokens this instance never issued (with a fresh deadline), so the
+    /// demo's stored tokens keep working after the app restarts with a new stand-in.
+    pub accept_unknown_refresh_tokens: bool,
 }
 
 impl Default for Config {
@@ -152,6 +155,20 @@ impl Default for Config {
             account_id,
             online_id: "StandIn_Player".to_owned(),
             latency: Duration::ZERO,
+            accept_unknown_refresh_tokens: false,
+        }
+    }
+}
+
+impl Config {
+    /// The built-in demo: a fixed account, a little latency, and forgiving refreshes.
+    pub fn demo() -> Self {
+        Self {
+            account_id: "4810185224187766110".to_owned(),
+            online_id: "Demo_Player".to_owned(),
+            latency: Duration::from_millis(400),
+            accept_unknown_refresh_tokens: true,
+            ..Self::default()
         }
     }
 }
@@ -586,8 +603,15 @@ async fn token(
             let Some(old) = f("refresh_token") else {
                 return oauth_error("Missing refresh token", 4150);
             };
-            let Some(&deadline) = inner.refresh.get(old) else {
-                return oauth_error("Invalid refresh token", 4150);
+            let deadline = match inner.refresh.get(old) {
+                Some(&deadline) => deadline,
+                None if config.accept_unknown_refresh_tokens && old.contains('.') => {
+                    inner
+                        .refresh
+                        .insert(old.to_owned(), now + config.refresh_ttl_secs);
+                    now + config.refresh_ttl_secs
+                }
+                None => return oauth_error("Invalid refresh token", 4150),
             };
             if deadline <= now {
                 return oauth_error("Expired refresh token", 4151);

@@ -30,7 +30,7 @@ mod memory;
 pub mod meta;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -144,6 +144,9 @@ pub struct Vault {
     store: Arc<dyn SecretStore>,
     meta: Arc<MetaFile>,
     session_only: bool,
+    /// Runs once, before the first save, when the vault was opened lazily.
+    pending_check: Arc<OnceLock<VaultResult<()>>>,
+    checker: Option<Arc<KeychainStore>>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -170,13 +173,28 @@ impl Vault {
         Ok(Self::with_store(Arc::new(store), MetaFile::on_disk(dir)))
     }
 
+    /// Like [`open`](Self::open), but the self-check waits for the first save: a command that
+    /// only reads (`psn-auth token`) proves the store works by finding its entries, and saves
+    /// the round trip.
+    pub fn open_lazy(namespace: Namespace) -> VaultResult<Self> {
+        let dir = config_dir(namespace)?;
+        Ok(Self::open_lazy_at(namespace.service(), &dir))
+    }
+
+    /// [`open_lazy`](Self::open_lazy) with an explicit service name and settings folder.
+    pub fn open_lazy_at(service: &str, dir: &Path) -> Self {
+        let store = Arc::new(KeychainStore::new(service));
+        let mut vault = Self::with_store(store.clone(), MetaFile::on_disk(dir));
+        vault.checker = Some(store);
+        vault
+    }
+
     /// Keeps everything in memory until the process exits: the explicit choice offered when no
     /// keychain is available. Never touches a file.
     pub fn session_only() -> Self {
         Self {
-            store: Arc::new(MemoryStore::new()),
-            meta: Arc::new(MetaFile::in_memory()),
             session_only: true,
+            ..Self::with_store(Arc::new(MemoryStore::new()), MetaFile::in_memory())
         }
     }
 
@@ -186,6 +204,8 @@ impl Vault {
             store,
             meta: Arc::new(meta),
             session_only: false,
+            pending_check: Arc::new(OnceLock::new()),
+            checker: None,
         }
     }
 
@@ -205,6 +225,11 @@ impl Vault {
     /// Saves `tokens` for `account`, replacing any earlier set. On error the earlier set still
     /// loads intact.
     pub fn save(&self, account: &str, tokens: &TokenSet) -> VaultResult<()> {
+        if let Some(checker) = &self.checker {
+            self.pending_check
+                .get_or_init(|| checker.self_check())
+                .clone()?;
+        }
         let json = Zeroizing::new(
             serde_json::to_string(&tokens.to_stored()).expect("token set serializes"),
         );

@@ -1,0 +1,183 @@
+//! The commands the webview may call: adapters from IPC to `psn_core` and the window's own
+//! services. Rules about PSN live in the library, not here.
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+
+use psn_core::endpoints::{SIGN_IN_PAGE, SSOCOOKIE_PAGE};
+use psn_core::{parse_npsso, AccountSummary, Overview};
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::{AppInfo, AppState};
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
+    Ok(state.info().await)
+}
+
+#[tauri::command]
+pub async fn use_session_only(state: State<'_, AppState>) -> CommandResult<AppInfo> {
+    state.use_session_only().await;
+    Ok(state.info().await)
+}
+
+#[tauri::command]
+pub async fn retry_keychain(state: State<'_, AppState>) -> CommandResult<AppInfo> {
+    state.retry_keychain().await;
+    Ok(state.info().await)
+}
+
+/// Live validation of the NPSSO field: never fails, never echoes the input.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Validation {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+}
+
+#[tauri::command]
+pub fn validate_npsso(input: String) -> Validation {
+    match parse_npsso(&input) {
+        Ok(_) => Validation {
+            ok: true,
+            kind: None,
+            message: None,
+        },
+        Err(e) => Validation {
+            ok: false,
+            kind: Some(e.kind()),
+            message: Some(e.to_string()),
+        },
+    }
+}
+
+#[tauri::command]
+pub fn read_clipboard(state: State<'_, AppState>) -> CommandResult<String> {
+    state.clipboard.read_text()
+}
+
+#[tauri::command]
+pub async fn sign_in(state: State<'_, AppState>, input: String) -> CommandResult<AccountSummary> {
+    let Some(_running) = state.begin_sign_in() else {
+        return Err(CommandError::new("busy", "A sign-in is already running."));
+    };
+    let npsso = parse_npsso(&input)?;
+    Ok(state.accounts().await?.sign_in(&npsso).await?)
+}
+
+#[tauri::command]
+pub fn open_sign_in_page<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CommandResult<()> {
+    let url = state.demo_url().unwrap_or_else(|| SIGN_IN_PAGE.to_owned());
+    open_in_browser(&app, &url)
+}
+
+#[tauri::command]
+pub fn open_ssocookie_page<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CommandResult<()> {
+    let url = state
+        .demo_url()
+        .map(|base| format!("{base}/api/v1/ssocookie"))
+        .unwrap_or_else(|| SSOCOOKIE_PAGE.to_owned());
+    open_in_browser(&app, &url)
+}
+
+fn open_in_browser<R: Runtime>(app: &AppHandle<R>, url: &str) -> CommandResult<()> {
+    app.opener().open_url(url, None::<&str>).map_err(|e| {
+        tracing::warn!("opening the browser failed: {e}");
+        CommandError::new(
+            "browser_unavailable",
+            format!("Your browser could not be opened. Open this address in it yourself: {url}"),
+        )
+    })
+}
+
+#[tauri::command]
+pub async fn dashboard(state: State<'_, AppState>) -> CommandResult<Overview> {
+    Ok(state.accounts().await?.overview().await?)
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Which {
+    Access,
+    Refresh,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Copied {
+    clears_in_secs: u64,
+}
+
+/// Copies a token in Rust: the webview asks, but never receives the value.
+#[tauri::command]
+pub async fn copy_token<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    account_id: String,
+    which: Which,
+) -> CommandResult<Copied> {
+    let (_, set) = state.accounts().await?.tokens(Some(&account_id)).await?;
+    let value = match which {
+        Which::Access => set.access_token.expose(),
+        Which::Refresh => set.refresh_token.expose(),
+    };
+    let generation = state.clipboard.copy_secret(value)?;
+    let clear_after = state.clipboard.clear_after();
+    if !clear_after.is_zero() {
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(clear_after).await;
+            app.state::<AppState>()
+                .clipboard
+                .clear_if_unchanged(generation);
+        });
+    }
+    Ok(Copied {
+        clears_in_secs: clear_after.as_secs(),
+    })
+}
+
+#[tauri::command]
+pub async fn refresh_now<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    account_id: String,
+) -> CommandResult<AccountSummary> {
+    let summary = state
+        .accounts()
+        .await?
+        .refresh_now(Some(&account_id))
+        .await?;
+    let _ = app.emit("accounts-changed", ());
+    Ok(summary)
+}
+
+#[tauri::command]
+pub async fn switch_account(
+    state: State<'_, AppState>,
+    account_id: String,
+) -> CommandResult<AccountSummary> {
+    Ok(state.accounts().await?.set_active(&account_id).await?)
+}
+
+#[tauri::command]
+pub async fn sign_out(state: State<'_, AppState>, account_id: String) -> CommandResult<()> {
+    state.accounts().await?.sign_out(Some(&account_id)).await?;
+    Ok(())
+}
+
+/// The page has painted. With `PSN_AUTH_TRACE_STARTUP` set, logs the time since the process
+/// started (for the benchmarks); otherwise does nothing.
+#[tauri::command]
+pub fn ui_ready() {
+    crate::startup::page_ready();
+}

@@ -1,0 +1,77 @@
+//! PSN Auth's desktop app: a Tauri 2 window over `psn_core`.
+//!
+//! Window concerns only: start-up (`--demo`, endpoint overrides), the commands the webview may
+//! call ([`commands`]), copying secrets to the clipboard ([`clipboard`]), refreshing in the
+//! background ([`refresher`]), and one instance at a time. Every PSN rule lives in `psn_core`.
+
+pub mod clipboard;
+pub mod commands;
+pub mod error;
+pub mod refresher;
+pub mod startup;
+pub mod state;
+
+use tauri::{Manager, Runtime};
+
+pub use state::{AppState, Launch};
+
+/// Registers the commands and the state on a builder: shared by [`run`] and the tests'
+/// `tauri::test::mock_builder()`.
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::use_session_only,
+            commands::retry_keychain,
+            commands::validate_npsso,
+            commands::read_clipboard,
+            commands::sign_in,
+            commands::open_sign_in_page,
+            commands::open_ssocookie_page,
+            commands::dashboard,
+            commands::copy_token,
+            commands::refresh_now,
+            commands::switch_account,
+            commands::sign_out,
+            commands::ui_ready,
+        ])
+}
+
+/// Starts the app; returns when its window closes.
+pub fn run() {
+    startup::mark_process_start();
+    let args: Vec<String> = std::env::args().collect();
+    let state = match Launch::from_args(&args).and_then(AppState::new) {
+        Ok(state) => state,
+        Err(message) => {
+            eprintln!("psn-auth: {message}");
+            std::process::exit(1);
+        }
+    };
+    if let Some(url) = state.demo_url() {
+        eprintln!("psn-auth: demo mode: a stand-in for Sony serves on {url}");
+    }
+    let builder = tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            refresher::spawn(app.handle().clone());
+            Ok(())
+        });
+    let app = with_commands(builder, state)
+        .build(tauri::generate_context!())
+        .expect("the window could not be created");
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            handle.state::<AppState>().clipboard.clear_on_exit();
+        }
+    });
+}

@@ -1,0 +1,156 @@
+//! What the window keeps while it runs: the account service (once the keychain answered), the
+//! endpoints in force, the demo stand-in when `--demo` is on, and the clipboard.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use psn_core::vault::Namespace;
+use psn_core::{Accounts, Endpoints, PsnClient, Vault, VaultError};
+use psn_standin::StandIn;
+use serde::Serialize;
+use tokio::sync::RwLock;
+
+use crate::clipboard::SecretClipboard;
+use crate::error::{CommandError, CommandResult};
+
+/// How the app was started.
+pub struct Launch {
+    pub endpoints: Endpoints,
+    pub namespace: Namespace,
+    /// Keeps the demo stand-in serving while the app runs.
+    pub demo: Option<StandIn>,
+}
+
+impl Launch {
+    /// From the command line and environment: `--demo`, `PSN_AUTH_BASE_URL`, `PSN_API_BASE_URL`.
+    pub fn from_args(args: &[String]) -> Result<Self, String> {
+        if args.iter().any(|a| a == "--demo") {
+            let standin =
+                tauri::async_runtime::block_on(StandIn::start(psn_standin::Config::demo()))
+                    .map_err(|e| format!("could not start the demo stand-in: {e}"))?;
+            let endpoints = Endpoints::single(&standin.url()).map_err(|e| e.to_string())?;
+            return Ok(Self {
+                endpoints,
+                namespace: Namespace::Demo,
+                demo: Some(standin),
+            });
+        }
+        Ok(Self {
+            endpoints: Endpoints::from_env().map_err(|e| e.to_string())?,
+            namespace: Namespace::Real,
+            demo: None,
+        })
+    }
+}
+
+/// Facts for the window's banners and first screen.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: &'static str,
+    pub demo: bool,
+    pub overrides: Vec<String>,
+    pub session_only: bool,
+    pub keychain_error: Option<CommandError>,
+    pub clipboard_clear_secs: u64,
+}
+
+pub struct AppState {
+    launch: Launch,
+    client: PsnClient,
+    accounts: RwLock<Option<Result<Accounts, VaultError>>>,
+    pub clipboard: SecretClipboard,
+    signing_in: AtomicBool,
+}
+
+impl AppState {
+    pub fn new(launch: Launch) -> Result<Self, String> {
+        let client = PsnClient::new(launch.endpoints.clone()).map_err(|e| e.to_string())?;
+        Ok(Self {
+            launch,
+            client,
+            accounts: RwLock::new(None),
+            clipboard: SecretClipboard::from_env(),
+            signing_in: AtomicBool::new(false),
+        })
+    }
+
+    /// A state over a vault chosen by the caller (tests: the in-memory one).
+    pub fn with_vault(launch: Launch, vault: Vault) -> Result<Self, String> {
+        let state = Self::new(launch)?;
+        let accounts = Accounts::new(state.client.clone(), vault);
+        *state.accounts.try_write().expect("fresh lock") = Some(Ok(accounts));
+        Ok(state)
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.launch.demo.is_some()
+    }
+
+    pub fn demo_url(&self) -> Option<String> {
+        self.launch.demo.as_ref().map(StandIn::url)
+    }
+
+    /// The account service; opens the keychain on first use (off the async workers: the
+    /// self-check is a few D-Bus round trips, bounded at 3 s each).
+    pub async fn accounts(&self) -> CommandResult<Accounts> {
+        if let Some(result) = self.accounts.read().await.as_ref() {
+            return result.clone().map_err(CommandError::from);
+        }
+        let mut slot = self.accounts.write().await;
+        if slot.is_none() {
+            *slot = Some(self.open_keychain().await);
+        }
+        slot.as_ref()
+            .expect("just set")
+            .clone()
+            .map_err(CommandError::from)
+    }
+
+    async fn open_keychain(&self) -> Result<Accounts, VaultError> {
+        let namespace = self.launch.namespace;
+        let vault = tauri::async_runtime::spawn_blocking(move || Vault::open(namespace))
+            .await
+            .expect("keychain task panicked")?;
+        Ok(Accounts::new(self.client.clone(), vault))
+    }
+
+    /// Tries the keychain again (after the user started or unlocked it).
+    pub async fn retry_keychain(&self) {
+        let result = self.open_keychain().await;
+        *self.accounts.write().await = Some(result);
+    }
+
+    /// The explicit choice when there is no keychain: tokens in memory until the app quits.
+    pub async fn use_session_only(&self) {
+        let accounts = Accounts::new(self.client.clone(), Vault::session_only());
+        *self.accounts.write().await = Some(Ok(accounts));
+    }
+
+    pub async fn info(&self) -> AppInfo {
+        let result = self.accounts().await;
+        AppInfo {
+            version: env!("CARGO_PKG_VERSION"),
+            demo: self.is_demo(),
+            overrides: self.launch.endpoints.overrides.clone(),
+            session_only: result.as_ref().is_ok_and(|a| a.vault().is_session_only()),
+            keychain_error: result.err(),
+            clipboard_clear_secs: self.clipboard.clear_after().as_secs(),
+        }
+    }
+
+    /// Marks a sign-in as running; `None` when one already is (a second press does nothing).
+    pub fn begin_sign_in(&self) -> Option<SignInGuard<'_>> {
+        self.signing_in
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .ok()
+            .map(|_| SignInGuard(&self.signing_in))
+    }
+}
+
+pub struct SignInGuard<'a>(&'a AtomicBool);
+
+impl Drop for SignInGuard<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}

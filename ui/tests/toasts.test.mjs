@@ -1,0 +1,21 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  copiedToast, REFRESHED_TOAST, signedInToast, signedOutToast, switchedToast, toastDuration,
+} from '../js/toasts.js';
+
+test('copy toast uses the number from the backend', () => {
+  assert.equal(copiedToast(30), 'Copied, clears in 30 s');
+  assert.equal(copiedToast(45), 'Copied, clears in 45 s');
+  assert.equal(copiedToast(0), 'Copied');
+  assert.equal(copiedToast(undefined), 'Copied');
+});
+
+test('other toasts', () => {
+  assert.equal(REFRESHED_TOAST, 'Tokens refreshed');
+  assert.equal(switchedToast('Bob'), 'Switched to Bob');
+  assert.equal(signedInToast('Alice'), 'Signed in as Alice');
+  assert.equal(signedOutToast('Alice'), 'Signed out of Alice');
+  assert.equal(signedOutToast(null), 'Signed out');
+  assert.ok(toastDuration('error') > toastDuration('success'));
+});

@@ -1,0 +1,115 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  accountOptionLabel, avatarInitial, bannersFor, dashboardView, needsKeychainScreen, screenFor,
+} from '../js/viewmodel.js';
+import { DAY, MINUTE } from '../js/time.js';
+
+const NOW = Date.parse('2025-03-01T12:00:00Z');
+const iso = (ms) => new Date(NOW + ms).toISOString();
+
+function account(id, label, extra = {}) {
+  return {
+    accountId: id,
+    label,
+    onlineId: null,
+    avatarUrl: null,
+    active: false,
+    obtainedAt: iso(-5 * MINUTE),
+    accessExpiresAt: iso(55 * MINUTE),
+    refreshExpiresAt: iso(50 * DAY),
+    ...extra,
+  };
+}
+
+const INFO = { version: '0.1.0', demo: false, overrides: [], sessionOnly: false, keychainError: null, clipboardClearSecs: 30 };
+
+test('banners follow app_info', () => {
+  assert.deepEqual(bannersFor(INFO), []);
+  assert.deepEqual(bannersFor({ ...INFO, demo: true }).map((b) => b.text), ['Demo: not connected to PlayStation']);
+  const over = bannersFor({ ...INFO, overrides: ['PSN_AUTH_URL', 'PSN_TOKEN_URL'] });
+  assert.equal(over[0].text, 'Using test endpoints: PSN_AUTH_URL, PSN_TOKEN_URL');
+  const session = bannersFor({ ...INFO, sessionOnly: true });
+  assert.equal(session[0].text, 'Session only: tokens are forgotten when PSN Auth quits');
+  assert.equal(bannersFor({ ...INFO, demo: true, overrides: ['X'], sessionOnly: true }).length, 3);
+});
+
+test('keychain screen only when the keychain failed and memory-only was not chosen', () => {
+  const kcError = { kind: 'keychain_unavailable', message: 'No keychain' };
+  assert.equal(needsKeychainScreen({ ...INFO, keychainError: kcError }), true);
+  assert.equal(needsKeychainScreen({ ...INFO, keychainError: kcError, sessionOnly: true }), false);
+  assert.equal(needsKeychainScreen(INFO), false);
+  assert.equal(screenFor({ info: { ...INFO, keychainError: kcError }, dashboard: { accounts: [], active: null } }), 'keychain');
+});
+
+test('screen selection: empty → wizard, accounts → dashboard', () => {
+  assert.equal(screenFor({}), 'loading');
+  assert.equal(screenFor({ info: INFO }), 'loading');
+  assert.equal(screenFor({ loadError: { kind: 'x', message: 'y' } }), 'error');
+  assert.equal(screenFor({ info: INFO, dashboard: { accounts: [], active: null } }), 'wizard');
+  const dash = { accounts: [account('a', 'Alice', { active: true })], active: null };
+  assert.equal(screenFor({ info: INFO, dashboard: dash }), 'dashboard');
+  assert.equal(screenFor({ info: INFO, dashboard: dash, wizardOpen: true }), 'wizard');
+});
+
+test('empty dashboard view has no active account', () => {
+  const v = dashboardView({ accounts: [], active: null }, NOW);
+  assert.equal(v.hasAccounts, false);
+  assert.equal(v.active, null);
+  assert.deepEqual(v.switcher.options, []);
+});
+
+test('active account dashboard view', () => {
+  const alice = account('a', 'alice_psn', { active: true, onlineId: 'alice_psn' });
+  const bob = account('b', 'Bob', { onlineId: 'bob123' });
+  const v = dashboardView({
+    accounts: [alice, bob],
+    active: { account: alice, accessMasked: 'eyJh…Qz', refreshMasked: 'a1b2…9f' },
+  }, NOW);
+  assert.equal(v.hasAccounts, true);
+  assert.equal(v.active.label, 'alice_psn');
+  assert.equal(v.active.onlineId, null, 'online ID equal to the label is not repeated');
+  assert.equal(v.active.initial, 'A');
+  assert.equal(v.active.accessMasked, 'eyJh…Qz');
+  assert.equal(v.active.access.text, 'Expires in 55 min');
+  assert.equal(v.active.access.level, 'ok');
+  assert.equal(v.active.access.datetime, iso(55 * MINUTE));
+  assert.ok(v.active.access.title.length > 0);
+  assert.equal(v.active.refresh.text, 'Expires in 50 days');
+  assert.equal(v.active.refreshNotice, null);
+  assert.equal(v.active.obtained, 'Obtained 5 min ago');
+  assert.deepEqual(v.switcher.options.map((o) => [o.value, o.label, o.selected]),
+    [['a', 'alice_psn', true], ['b', 'Bob (bob123)', false]]);
+  assert.equal(v.switcher.placeholder, null);
+  assert.equal(v.switcher.disabled, false);
+});
+
+test('expiring and expired tokens in the view', () => {
+  const a = account('a', 'Alice', {
+    accessExpiresAt: iso(-3 * MINUTE),
+    refreshExpiresAt: iso(3 * DAY + MINUTE),
+  });
+  const v = dashboardView({ accounts: [a], active: { account: a, accessMasked: 'x', refreshMasked: 'y' } }, NOW);
+  assert.equal(v.active.access.text, 'Expired 3 min ago');
+  assert.equal(v.active.access.level, 'red');
+  assert.equal(v.active.refresh.level, 'amber');
+  assert.equal(v.active.refreshNotice, 'Your refresh token expires in 3 days. After that a new NPSSO is needed.');
+  assert.equal(v.switcher.disabled, true, 'nothing to switch to with one account');
+});
+
+test('accounts but none active: a chooser, not a blank page', () => {
+  const v = dashboardView({ accounts: [account('a', 'Alice'), account('b', 'Bob')], active: null }, NOW);
+  assert.equal(v.active, null);
+  assert.equal(v.hasAccounts, true);
+  assert.equal(v.switcher.placeholder, 'Choose an account…');
+  assert.equal(v.switcher.disabled, false);
+  assert.ok(v.switcher.options.every((o) => !o.selected));
+});
+
+test('avatar initial and option labels', () => {
+  assert.equal(avatarInitial('alice'), 'A');
+  assert.equal(avatarInitial('  émile'), 'É');
+  assert.equal(avatarInitial(''), '?');
+  assert.equal(avatarInitial(null), '?');
+  assert.equal(accountOptionLabel({ accountId: 'x', label: '', onlineId: null }), 'x');
+});
