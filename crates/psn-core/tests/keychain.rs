@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::{Duration as Span, Utc};
-use psn_core::vault::{KeychainStore, MetaFile, SecretStore};
+use psn_core::vault::{KeychainStore, SecretStore};
 use psn_core::{
     parse_npsso, AccessToken, Accounts, ClientConfig, Endpoints, IdToken, PsnClient, RefreshToken,
     TokenSet, Vault,
@@ -215,14 +215,4 @@ async fn failed_refresh_leaves_stored_tokens_untouched() {
     assert_eq!(err.kind(), "refresh_rejected");
     let (_, after) = accounts.tokens(None).await.unwrap();
     assert_eq!(after, before);
-}
-
-#[test]
-fn metadata_without_keychain_access_lists_accounts() {
-    if !common::keyring_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let meta = MetaFile::on_disk(dir.path());
-    assert!(meta.read().unwrap().accounts.is_empty());
 }

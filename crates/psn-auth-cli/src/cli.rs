@@ -1,0 +1,203 @@
+//! The command line as clap sees it: every command, its options, and the help texts with their
+//! examples and the exit-code table.
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// `psn-auth --help`'s closing text: examples, then the exit codes.
+const ROOT_HELP: &str = concat!(
+    "Examples:
+  psn-auth login < npsso.txt          sign in (or paste at the hidden prompt: psn-auth login)
+  TOKEN=$(psn-auth token)             a valid access token for a script
+  psn-auth status                     accounts, deadlines, which one is active
+  psn-auth export --format json       the whole set, with psn-api's field names
+
+Data goes to stdout, messages to stderr. Tokens are kept in the OS keychain shared with the PSN
+Auth app; PSN_AUTH_BASE_URL and PSN_API_BASE_URL point both at another server (https://, or
+http:// on loopback only).
+
+",
+    exit_table!()
+);
+
+const LOGIN_HELP: &str = "\
+Examples:
+  psn-auth login                      prompts for the NPSSO without echoing it
+  psn-auth login < npsso.txt          reads it from standard input (a file or a pipe)
+  pbpaste | psn-auth login            the copied ssocookie line works as is
+
+Get the NPSSO: sign in on https://www.playstation.com/ in a browser, then open
+https://ca.account.sony.com/api/v1/ssocookie and copy what it shows (the whole line
+{\"npsso\":\"…\"} or just the value). The NPSSO is never taken from the command line, where
+other users could see it. Exit codes: 5 malformed or rejected NPSSO, 6 retry later, 7 keychain.";
+
+const TOKEN_HELP: &str = "\
+Examples:
+  TOKEN=$(psn-auth token)
+  curl -H \"Authorization: Bearer $(psn-auth token)\" https://m.np.playstation.com/…
+  psn-auth token --account MyOnlineId
+
+Prints the access token and a newline, nothing else. If it expires within 60 seconds it is
+refreshed first (once, even when many processes ask at the same moment) and the new set is
+saved. Exit codes: 3 no such account, 4 a new NPSSO is needed, 6 retry later, 7 keychain.";
+
+const STATUS_HELP: &str = "\
+Examples:
+  psn-auth status
+  psn-auth status --json | jq '.accounts[] | {label, refreshExpiresAt}'
+  psn-auth status >/dev/null || echo 'sign in again'
+
+Reads only the settings file, never the keychain, and shows no secret. Exits 0 when the active
+account's refresh token is still valid, 4 when it has expired, 3 when no account is signed in.";
+
+const REFRESH_HELP: &str = "\
+Examples:
+  psn-auth refresh
+  psn-auth refresh --account MyOnlineId
+
+Trades the refresh token for a new access token now, even if the current one is still valid.
+If another process refreshed meanwhile, its result is used instead of a second request.";
+
+const LOGOUT_HELP: &str = "\
+Examples:
+  psn-auth logout
+  psn-auth logout --account 1234567890123456789
+
+Removes the account's tokens from this computer's keychain. Sony offers no way to revoke tokens,
+so copies made elsewhere (exports, environment variables) stay valid until they expire.";
+
+const USE_HELP: &str = "\
+Examples:
+  psn-auth use MyOnlineId
+  psn-auth use 1234567890123456789
+
+Makes an account the active one: `token`, `export`, `refresh` and `logout` use it when no
+--account is given. ID is an account id or an online ID (any case).";
+
+const EXPORT_HELP: &str = "\
+Examples:
+  psn-auth export --format env > psn.env          PSN_ACCESS_TOKEN=… lines (dotenv)
+  set -a; eval \"$(psn-auth export)\"; set +a       the same, into this shell's environment
+  psn-auth export --format json                   {\"accessToken\": …} as psn-api names it
+  psn-auth export --format header                 Authorization: Bearer …
+
+Like `token`, refreshes first when the access token expires within 60 seconds. The output holds
+secrets: keep it out of logs and shared files.";
+
+/// Fresh PlayStation Network tokens for scripts, from the PSN Auth keychain.
+#[derive(Debug, Parser)]
+#[command(name = "psn-auth", version, after_help = ROOT_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sign in with an NPSSO (from standard input, or typed at a hidden prompt).
+    #[command(after_help = LOGIN_HELP)]
+    Login,
+
+    /// Print a valid access token (refreshed first if it expires within 60 s).
+    #[command(after_help = TOKEN_HELP)]
+    Token {
+        #[command(flatten)]
+        account: AccountArg,
+    },
+
+    /// Show every account, when its tokens expire, and which one is active.
+    #[command(after_help = STATUS_HELP)]
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Refresh the access token now.
+    #[command(after_help = REFRESH_HELP)]
+    Refresh {
+        #[command(flatten)]
+        account: AccountArg,
+    },
+
+    /// Remove an account's tokens from this computer.
+    #[command(after_help = LOGOUT_HELP)]
+    Logout {
+        #[command(flatten)]
+        account: AccountArg,
+    },
+
+    /// Make an account the active one.
+    #[command(after_help = USE_HELP)]
+    Use {
+        /// Account id or online ID.
+        #[arg(value_name = "ID")]
+        account: String,
+    },
+
+    /// Print the whole token set as env lines, JSON, or an HTTP header.
+    #[command(after_help = EXPORT_HELP)]
+    Export {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Env)]
+        format: Format,
+        #[command(flatten)]
+        account: AccountArg,
+    },
+}
+
+/// `--account ID`, shared by the commands that act on one account.
+#[derive(Debug, clap::Args)]
+pub struct AccountArg {
+    /// Account id or online ID (any case); the active account when left out.
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+}
+
+impl AccountArg {
+    pub fn get(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// PSN_ACCESS_TOKEN=…, PSN_REFRESH_TOKEN=…, PSN_ACCESS_EXPIRES_AT=…, PSN_REFRESH_EXPIRES_AT=…
+    Env,
+    /// accessToken, refreshToken, expiresIn, refreshTokenExpiresIn, idToken, scope, tokenType
+    Json,
+    /// Authorization: Bearer …
+    Header,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+    use crate::exit;
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn root_help_ends_with_the_exit_code_table() {
+        assert!(ROOT_HELP.ends_with(exit::TABLE));
+    }
+
+    #[test]
+    fn every_command_has_an_example() {
+        let mut root = Cli::command();
+        for sub in root.get_subcommands_mut() {
+            let help = sub.render_help().to_string();
+            assert!(help.contains("Examples:"), "{}", sub.get_name());
+        }
+    }
+
+    #[test]
+    fn the_npsso_is_never_an_argument() {
+        assert!(Cli::try_parse_from(["psn-auth", "login", "abc"]).is_err());
+        assert!(Cli::try_parse_from(["psn-auth", "login", "--npsso", "abc"]).is_err());
+    }
+}

@@ -1,0 +1,44 @@
+//! One module per command; [`run`] sets up the account service and an async runtime and calls
+//! the right one. Each command returns the [`Exit`] it ends with, or the [`Failure`] that
+//! stopped it.
+
+mod account;
+mod login;
+mod status;
+mod tokens;
+
+use std::time::Duration;
+
+use crate::cli::Command;
+use crate::context::{self, Check};
+use crate::exit::{Exit, Failure};
+
+/// `token` and `export` refresh first when the access token expires within this margin.
+pub const MARGIN: Duration = Duration::from_secs(60);
+
+pub fn run(command: Command) -> Result<Exit, Failure> {
+    // Only `login` checks the keychain up front: it is about to save, and a person should not
+    // paste an NPSSO into a command that cannot keep the tokens.
+    let check = match command {
+        Command::Login => Check::Now,
+        _ => Check::AtFirstSave,
+    };
+    let accounts = context::accounts(check)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(Failure::io("start the async runtime"))?;
+    runtime.block_on(async {
+        match &command {
+            Command::Login => login::run(&accounts).await,
+            Command::Token { account } => tokens::token(&accounts, account.get()).await,
+            Command::Export { format, account } => {
+                tokens::export(&accounts, *format, account.get()).await
+            }
+            Command::Status { json } => status::run(&accounts, *json).await,
+            Command::Refresh { account } => account::refresh(&accounts, account.get()).await,
+            Command::Logout { account } => account::logout(&accounts, account.get()).await,
+            Command::Use { account } => account::switch(&accounts, account).await,
+        }
+    })
+}

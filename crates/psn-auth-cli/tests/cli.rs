@@ -1,0 +1,813 @@
+//! The `psn-auth` binary end to end: every command as a separate process, against the loopback
+//! stand-in for Sony and the real Secret Service (gnome-keyring) that the README's test command
+//! starts. Tests that need the keychain say "skipped" when `PSN_AUTH_TEST_KEYRING` is unset, so
+//! a developer's own keyring is never touched; the others (help, usage, no account, invalid
+//! override) run anywhere.
+//!
+//! Every process gets this test's own `XDG_CONFIG_HOME`, so each test has its own
+//! `accounts.json` and refresh lock; keychain entries are keyed by the stand-in's random account
+//! id, so tests never share one. Each run checks that stderr holds no NPSSO or token.
+
+use std::collections::BTreeSet;
+use std::process::Stdio;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use assert_cmd::assert::Assert;
+use assert_cmd::Command;
+use predicates::prelude::*;
+use psn_standin::{Config, Endpoint, Fault, StandIn};
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_psn-auth");
+const COMMANDS: [&str; 7] = [
+    "login", "token", "status", "refresh", "logout", "use", "export",
+];
+
+/// True when a real Secret Service was set up for this run (see `scripts/test`).
+fn keyring_available() -> bool {
+    if std::env::var_os("PSN_AUTH_TEST_KEYRING").is_some() {
+        return true;
+    }
+    eprintln!("skipped: needs the private gnome-keyring that scripts/test starts");
+    false
+}
+
+/// A stand-in, a settings folder of this test alone, and every secret seen so far.
+struct Rig {
+    standin: StandIn,
+    config_home: TempDir,
+    secrets: Mutex<BTreeSet<String>>,
+}
+
+impl Rig {
+    async fn start() -> Self {
+        Self::with(|_| {}).await
+    }
+
+    async fn with(change: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config::default();
+        change(&mut config);
+        Self {
+            standin: StandIn::start(config).await.expect("stand-in starts"),
+            config_home: tempfile::tempdir().unwrap(),
+            secrets: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// `psn-auth ARGS` pointed at the stand-in, with this test's settings folder.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env("XDG_CONFIG_HOME", self.config_home.path())
+            .env("PSN_AUTH_BASE_URL", self.standin.url())
+            .env("PSN_API_BASE_URL", self.standin.url())
+            .timeout(Duration::from_secs(120));
+        cmd
+    }
+
+    /// Runs `psn-auth ARGS` (with `stdin`, if given) off the runtime the stand-in answers on,
+    /// then checks that stderr shows no secret this test has seen.
+    async fn run(&self, args: &[&str], stdin: Option<&str>) -> Assert {
+        let mut cmd = self.command(args);
+        if let Some(input) = stdin {
+            cmd.write_stdin(input.to_owned());
+        }
+        let assert = tokio::task::spawn_blocking(move || cmd.assert())
+            .await
+            .unwrap();
+        self.check_no_secret_in_stderr(&assert);
+        assert
+    }
+
+    fn check_no_secret_in_stderr(&self, assert: &Assert) {
+        let mut secrets = self.secrets.lock().unwrap();
+        secrets.insert(self.standin.npsso());
+        secrets.extend(self.standin.last_access_token());
+        secrets.extend(self.standin.last_refresh_token());
+        let stderr = stderr(assert);
+        for secret in secrets.iter() {
+            assert!(
+                !stderr.contains(secret.as_str()),
+                "a secret reached stderr:\n{stderr}"
+            );
+        }
+    }
+
+    /// `psn-auth login` with the stand-in's NPSSO on stdin; must succeed.
+    async fn login(&self) -> Assert {
+        self.run(&["login"], Some(&self.standin.npsso()))
+            .await
+            .success()
+    }
+
+    /// `psn-auth token`'s output, which must be one line.
+    async fn token(&self, args: &[&str]) -> String {
+        let mut all = vec!["token"];
+        all.extend_from_slice(args);
+        let assert = self.run(&all, None).await.success();
+        let out = stdout(&assert);
+        assert!(
+            out.ends_with('\n') && out.matches('\n').count() == 1,
+            "{out:?}"
+        );
+        out.trim_end().to_owned()
+    }
+
+    fn last_access(&self) -> String {
+        self.standin
+            .last_access_token()
+            .expect("a token was issued")
+    }
+
+    async fn status_json(&self) -> serde_json::Value {
+        let assert = self.run(&["status", "--json"], None).await;
+        serde_json::from_str(&stdout(&assert)).expect("status --json prints JSON")
+    }
+}
+
+fn stdout(assert: &Assert) -> String {
+    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+}
+
+fn stderr(assert: &Assert) -> String {
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
+/// The only stderr lines a successful `token` or `export` may print: the override warnings.
+fn only_override_warnings(stderr: &str) -> bool {
+    stderr
+        .lines()
+        .all(|l| l.starts_with("psn-auth: warning: using PSN_"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Without a keychain: help, usage, no account, overrides.
+
+#[test]
+fn help_of_every_command_has_an_example() {
+    for command in COMMANDS {
+        Command::new(BIN)
+            .args([command, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Example"));
+        Command::new(BIN)
+            .args(["help", command])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Example"));
+    }
+    Command::new(BIN)
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Example"))
+        .stdout(predicate::str::contains("Exit codes:"))
+        .stdout(predicate::str::contains(
+            "  4  refresh token expired or rejected",
+        ))
+        .stdout(predicate::str::contains("  7  keychain"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    Command::new(BIN).assert().code(2);
+    Command::new(BIN).arg("frobnicate").assert().code(2);
+    Command::new(BIN)
+        .args(["token", "--bogus"])
+        .assert()
+        .code(2);
+    Command::new(BIN)
+        .args(["export", "--format", "xml"])
+        .assert()
+        .code(2);
+    // The NPSSO is never an argument.
+    Command::new(BIN)
+        .args(["login", "--npsso", "x"])
+        .assert()
+        .code(2);
+    Command::new(BIN).arg("use").assert().code(2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_an_account_every_command_exits_3() {
+    let rig = Rig::start().await;
+    for args in [
+        &["token"][..],
+        &["export"],
+        &["export", "--format", "json"],
+        &["refresh"],
+        &["logout"],
+    ] {
+        rig.run(args, None)
+            .await
+            .code(3)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains("No account is signed in"))
+            .stderr(predicate::str::contains("psn-auth login"));
+    }
+    for args in [&["token", "--account", "Nobody"][..], &["use", "Nobody"]] {
+        rig.run(args, None)
+            .await
+            .code(3)
+            .stderr(predicate::str::contains("There is no account Nobody"));
+    }
+    rig.run(&["status"], None)
+        .await
+        .code(3)
+        .stdout("No account is signed in.\n");
+    let json = rig.status_json().await;
+    assert_eq!(json["active"], serde_json::Value::Null);
+    assert_eq!(json["accounts"], serde_json::json!([]));
+    assert_eq!(rig.standin.requests().len(), 0, "nothing asked Sony");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_override_is_named_in_a_warning() {
+    let rig = Rig::start().await;
+    let url = rig.standin.url();
+    rig.run(&["status"], None)
+        .await
+        .stderr(predicate::str::contains(format!(
+            "psn-auth: warning: using PSN_AUTH_BASE_URL={url}"
+        )))
+        .stderr(predicate::str::contains(format!(
+            "psn-auth: warning: using PSN_API_BASE_URL={url}"
+        )));
+    // Without overrides there is no warning.
+    Command::new(BIN)
+        .arg("status")
+        .env("XDG_CONFIG_HOME", rig.config_home.path())
+        .env_remove("PSN_AUTH_BASE_URL")
+        .env_remove("PSN_API_BASE_URL")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("warning").not());
+}
+
+#[test]
+fn an_invalid_override_exits_1_with_the_reason() {
+    let home = tempfile::tempdir().unwrap();
+    for (name, value, reason) in [
+        ("PSN_AUTH_BASE_URL", "http://example.com", "non-loopback"),
+        ("PSN_API_BASE_URL", "http://example.com", "non-loopback"),
+        (
+            "PSN_AUTH_BASE_URL",
+            "ftp://127.0.0.1",
+            "must start with https://",
+        ),
+        ("PSN_AUTH_BASE_URL", "not a url", "is not a URL"),
+    ] {
+        for command in ["token", "status", "login"] {
+            Command::new(BIN)
+                .arg(command)
+                .env("XDG_CONFIG_HOME", home.path())
+                .env_remove("PSN_AUTH_BASE_URL")
+                .env_remove("PSN_API_BASE_URL")
+                .env(name, value)
+                .write_stdin("")
+                .assert()
+                .code(1)
+                .stdout(predicate::str::is_empty())
+                .stderr(predicate::str::starts_with(format!("psn-auth: {name}")))
+                .stderr(predicate::str::contains(reason));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_keychain_login_exits_7_before_reading_the_npsso() {
+    let rig = Rig::start().await;
+    let mut cmd = rig.command(&["login"]);
+    cmd.env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        format!("unix:path={}/no-bus", rig.config_home.path().display()),
+    )
+    .write_stdin(rig.standin.npsso());
+    let assert = tokio::task::spawn_blocking(move || cmd.assert())
+        .await
+        .unwrap();
+    rig.check_no_secret_in_stderr(&assert);
+    assert
+        .code(7)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "The system keychain is not available",
+        ));
+    assert_eq!(rig.standin.requests().len(), 0, "the NPSSO was not used");
+}
+
+// ---------------------------------------------------------------------------------------------
+// With the keychain.
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_from_stdin_then_status_token_and_export() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    let id = rig.standin.account_id();
+    let online = rig.standin.online_id();
+
+    rig.login()
+        .await
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(format!(
+            "Signed in as {online} (account {id})"
+        )))
+        .stderr(predicate::str::contains("access token:  expires "))
+        .stderr(predicate::str::contains("(in 59 min"))
+        .stderr(predicate::str::contains("refresh token: expires "))
+        .stderr(predicate::str::contains("(in 59 d 23 h)"));
+    let access = rig.last_access();
+    let refresh = rig.standin.last_refresh_token().unwrap();
+
+    // status: text and JSON, no secret.
+    let status = rig.run(&["status"], None).await.success();
+    let text = stdout(&status);
+    assert!(
+        text.starts_with(&format!("* {online} (account {id}), active\n")),
+        "{text}"
+    );
+    assert!(text.contains("    access token:  expires "), "{text}");
+    assert!(text.contains("    refresh token: expires "), "{text}");
+    assert!(!text.contains(&access) && !text.contains(&refresh));
+    let json = rig.status_json().await;
+    assert_eq!(json["active"], id.as_str());
+    let account = &json["accounts"][0];
+    assert_eq!(account["accountId"], id.as_str());
+    assert_eq!(account["onlineId"], online.as_str());
+    assert_eq!(account["label"], online.as_str());
+    assert_eq!(account["active"], true);
+    assert_eq!(account["refreshExpired"], false);
+    assert!(account["accessExpiresIn"].as_i64().unwrap() > 3500);
+    assert!(account["refreshExpiresIn"].as_i64().unwrap() > 5_000_000);
+    assert!(account["accessExpiresAt"].is_string() && account["refreshExpiresAt"].is_string());
+    let json_text = json.to_string();
+    assert!(!json_text.contains(&access) && !json_text.contains(&refresh));
+
+    // token: the access token and a newline, nothing else.
+    let token = rig.run(&["token"], None).await.success();
+    assert_eq!(stdout(&token), format!("{access}\n"));
+    assert!(
+        only_override_warnings(&stderr(&token)),
+        "{}",
+        stderr(&token)
+    );
+    assert_eq!(rig.token(&["--account", &id]).await, access);
+    assert_eq!(
+        rig.token(&["--account", &online.to_lowercase()]).await,
+        access
+    );
+
+    // export, in all three formats.
+    let env = rig
+        .run(&["export", "--format", "env"], None)
+        .await
+        .success();
+    assert!(only_override_warnings(&stderr(&env)));
+    let env = stdout(&env);
+    let lines: Vec<&str> = env.lines().collect();
+    assert_eq!(lines.len(), 4, "{env}");
+    assert_eq!(lines[0], format!("PSN_ACCESS_TOKEN={access}"));
+    assert_eq!(lines[1], format!("PSN_REFRESH_TOKEN={refresh}"));
+    assert!(lines[2].starts_with("PSN_ACCESS_EXPIRES_AT=20") && lines[2].ends_with('Z'));
+    assert!(lines[3].starts_with("PSN_REFRESH_EXPIRES_AT=20") && lines[3].ends_with('Z'));
+    // The default format is env.
+    rig.run(&["export"], None)
+        .await
+        .success()
+        .stdout(env.clone());
+
+    let json = rig
+        .run(&["export", "--format", "json"], None)
+        .await
+        .success();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let mut keys: Vec<&str> = json.as_object().unwrap().keys().map(|k| &**k).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "accessToken",
+            "expiresIn",
+            "idToken",
+            "refreshToken",
+            "refreshTokenExpiresIn",
+            "scope",
+            "tokenType"
+        ]
+    );
+    assert_eq!(json["accessToken"], access.as_str());
+    assert_eq!(json["refreshToken"], refresh.as_str());
+    assert!((3500..=3599).contains(&json["expiresIn"].as_i64().unwrap()));
+    assert!(json["refreshTokenExpiresIn"].as_i64().unwrap() > 5_000_000);
+    assert!(json["idToken"].as_str().unwrap().contains('.'));
+    assert_eq!(json["tokenType"], "bearer");
+    assert_eq!(json["scope"], "psn:mobile.v2.core psn:clientapp");
+
+    rig.run(&["export", "--format", "header"], None)
+        .await
+        .success()
+        .stdout(format!("Authorization: Bearer {access}\n"));
+
+    // Nothing needed a refresh, and the settings file holds no secret.
+    assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 0);
+    let file =
+        std::fs::read_to_string(rig.config_home.path().join("psn-auth/accounts.json")).unwrap();
+    assert!(file.contains(&id));
+    assert!(!file.contains(&access) && !file.contains(&refresh));
+    assert!(!file.contains(&rig.standin.npsso()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_accepts_the_whole_ssocookie_line() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    let line = format!("{{\"npsso\":\"{}\"}}\n", rig.standin.npsso());
+    rig.run(&["login"], Some(&line))
+        .await
+        .success()
+        .stderr(predicate::str::contains(rig.standin.account_id()));
+    assert_eq!(rig.token(&[]).await, rig.last_access());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_access_token_is_refreshed_exactly_once() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::with(|c| c.access_ttl_secs = 30).await;
+    rig.login().await;
+    let old = rig.last_access();
+    rig.standin.configure(|c| c.access_ttl_secs = 3599);
+
+    let fresh = rig.token(&[]).await;
+    assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 1);
+    assert_ne!(fresh, old);
+    assert_eq!(fresh, rig.last_access());
+    // Saved: the next call uses it without asking Sony again.
+    assert_eq!(rig.token(&[]).await, fresh);
+    assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 1);
+    let json = rig.status_json().await;
+    assert!(json["accounts"][0]["accessExpiresIn"].as_i64().unwrap() > 3500);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_refreshes_a_stale_token_first() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::with(|c| c.access_ttl_secs = 30).await;
+    rig.login().await;
+    rig.standin.configure(|c| c.access_ttl_secs = 3599);
+    rig.run(&["export", "--format", "header"], None)
+        .await
+        .success()
+        .stdout(format!("Authorization: Bearer {}\n", rig.last_access()));
+    assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refresh_command_gets_a_new_access_token() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    rig.login().await;
+    let old = rig.last_access();
+    rig.run(&["refresh"], None)
+        .await
+        .success()
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(format!(
+            "Refreshed {} (account {})",
+            rig.standin.online_id(),
+            rig.standin.account_id()
+        )))
+        .stderr(predicate::str::contains("access token:  expires "));
+    assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 1);
+    let new = rig.token(&[]).await;
+    assert_ne!(new, old);
+    assert_eq!(new, rig.last_access());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rejected_refresh_token_exits_4_with_the_fix() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::with(|c| c.access_ttl_secs = 30).await;
+    rig.login().await;
+    rig.standin.expire_refresh_tokens();
+    for args in [
+        &["token"][..],
+        &["export", "--format", "json"],
+        &["refresh"],
+    ] {
+        rig.run(args, None)
+            .await
+            .code(4)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains("A new NPSSO is needed"))
+            .stderr(predicate::str::contains("run `psn-auth login`"));
+    }
+    assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 3);
+    // A new NPSSO fixes it.
+    rig.login().await;
+    assert_eq!(rig.token(&[]).await, rig.last_access());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_refresh_deadline_exits_4_without_asking_sony() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::with(|c| {
+        c.access_ttl_secs = 30;
+        c.refresh_ttl_secs = 1;
+    })
+    .await;
+    rig.login().await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    rig.run(&["status"], None)
+        .await
+        .code(4)
+        .stdout(predicate::str::contains("refresh token: expired "))
+        .stderr(predicate::str::contains("a new NPSSO is needed"))
+        .stderr(predicate::str::contains("psn-auth login"));
+    let json = rig.status_json().await;
+    assert_eq!(json["accounts"][0]["refreshExpired"], true);
+    rig.run(&["token"], None)
+        .await
+        .code(4)
+        .stderr(predicate::str::contains("A new NPSSO is needed"));
+    assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_npsso_exits_5_with_the_parsers_message_and_no_request() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    let npsso = rig.standin.npsso();
+    for input in [
+        "".to_owned(),
+        npsso[..63].to_owned(),
+        format!("{}-{}", &npsso[..20], &npsso[21..]),
+        "<html><body>Sign in</body></html>".to_owned(),
+        "{\"error\":\"invalid_grant\",\"error_code\":20}".to_owned(),
+    ] {
+        let message = psn_core::parse_npsso(&input).unwrap_err().to_string();
+        rig.run(&["login"], Some(&input))
+            .await
+            .code(5)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(format!("psn-auth: {message}")));
+    }
+    assert_eq!(rig.standin.requests().len(), 0, "no request was made");
+
+    // Well-formed, but not one Sony knows.
+    let unknown = "A".repeat(64);
+    rig.run(&["login"], Some(&unknown))
+        .await
+        .code(5)
+        .stderr(predicate::str::contains("Sony did not accept this NPSSO"))
+        .stderr(predicate::str::contains(unknown.as_str()).not());
+    assert_eq!(rig.standin.count(Endpoint::TokenCode), 0);
+    rig.run(&["status"], None).await.code(3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sony_503_with_an_html_page_exits_6() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::with(|c| c.access_ttl_secs = 30).await;
+    rig.standin
+        .fail(Endpoint::Authorize, Fault::outage().times(1));
+    rig.run(&["login"], Some(&rig.standin.npsso()))
+        .await
+        .code(6)
+        .stderr(predicate::str::contains(
+            "not available right now (HTTP 503)",
+        ))
+        .stderr(predicate::str::contains("<html").not());
+
+    rig.login().await;
+    let stored = rig.last_access();
+    rig.standin.fail(Endpoint::TokenRefresh, Fault::outage());
+    rig.run(&["token"], None)
+        .await
+        .code(6)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("HTTP 503"))
+        .stderr(predicate::str::contains("Your stored tokens are untouched"));
+    // They are: once Sony is back, the same set refreshes.
+    rig.standin.clear_faults();
+    rig.standin.configure(|c| c.access_ttl_secs = 3599);
+    let fresh = rig.token(&[]).await;
+    assert_ne!(fresh, stored);
+    assert_eq!(fresh, rig.last_access());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rate_limited_429_exits_6_and_names_the_wait() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::with(|c| c.access_ttl_secs = 30).await;
+    rig.login().await;
+    rig.standin
+        .fail(Endpoint::TokenRefresh, Fault::rate_limited(120));
+    rig.run(&["token"], None)
+        .await
+        .code(6)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("Wait 2 minutes"));
+    rig.run(&["refresh"], None)
+        .await
+        .code(6)
+        .stderr(predicate::str::contains("Wait 2 minutes"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn use_switches_between_two_accounts() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    let first_id = rig.standin.account_id();
+    rig.login().await;
+    let first_token = rig.last_access();
+
+    let second_id = Config::default().account_id;
+    let id = second_id.clone();
+    rig.standin.configure(move |c| {
+        c.account_id = id;
+        c.online_id = "Second_Player".into();
+    });
+    rig.login()
+        .await
+        .stderr(predicate::str::contains("Signed in as Second_Player"));
+    let second_token = rig.last_access();
+    assert_eq!(rig.status_json().await["active"], second_id.as_str());
+    assert_eq!(rig.token(&[]).await, second_token);
+
+    rig.run(&["use", "standin_player"], None)
+        .await
+        .success()
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(format!(
+            "The active account is now StandIn_Player (account {first_id})"
+        )));
+    let json = rig.status_json().await;
+    assert_eq!(json["active"], first_id.as_str());
+    assert_eq!(json["accounts"].as_array().unwrap().len(), 2);
+    assert_eq!(rig.token(&[]).await, first_token);
+    assert_eq!(
+        rig.token(&["--account", "Second_Player"]).await,
+        second_token
+    );
+    let text = stdout(&rig.run(&["status"], None).await.success());
+    assert!(text.contains(&format!("* StandIn_Player (account {first_id}), active\n")));
+    assert!(text.contains(&format!("  Second_Player (account {second_id})\n")));
+
+    rig.run(&["use", &second_id], None).await.success();
+    assert_eq!(rig.token(&[]).await, second_token);
+    rig.run(&["use", "Nobody"], None).await.code(3);
+    assert_eq!(rig.status_json().await["active"], second_id.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logout_removes_the_account_and_says_tokens_stay_valid_elsewhere() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    let first_id = rig.standin.account_id();
+    rig.login().await;
+    let second_id = Config::default().account_id;
+    let id = second_id.clone();
+    rig.standin.configure(move |c| {
+        c.account_id = id;
+        c.online_id = "Second_Player".into();
+    });
+    rig.login().await;
+
+    rig.run(&["logout"], None)
+        .await
+        .success()
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("Signed out Second_Player"))
+        .stderr(predicate::str::contains(
+            "Sony offers no way to revoke tokens",
+        ))
+        .stderr(predicate::str::contains("stay valid until they expire"))
+        .stderr(predicate::str::contains(format!(
+            "The active account is now StandIn_Player (account {first_id})"
+        )));
+    let json = rig.status_json().await;
+    assert_eq!(json["active"], first_id.as_str());
+    assert_eq!(json["accounts"].as_array().unwrap().len(), 1);
+    rig.run(&["token", "--account", &second_id], None)
+        .await
+        .code(3);
+
+    rig.run(&["logout", "--account", &first_id], None)
+        .await
+        .success()
+        .stderr(predicate::str::contains("No account is signed in now."));
+    rig.run(&["status"], None).await.code(3);
+    rig.run(&["token"], None).await.code(3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_keychain_that_went_away_exits_7() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    rig.login().await;
+    let no_bus = format!("unix:path={}/no-bus", rig.config_home.path().display());
+    for args in [
+        &["token"][..],
+        &["export", "--format", "json"],
+        &["refresh"],
+    ] {
+        let mut cmd = rig.command(args);
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &no_bus);
+        let assert = tokio::task::spawn_blocking(move || cmd.assert())
+            .await
+            .unwrap();
+        rig.check_no_secret_in_stderr(&assert);
+        assert
+            .code(7)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains("GNOME Keyring or KWallet"));
+    }
+    // status needs no keychain.
+    let mut cmd = rig.command(&["status"]);
+    cmd.env("DBUS_SESSION_BUS_ADDRESS", &no_bus);
+    tokio::task::spawn_blocking(move || cmd.assert())
+        .await
+        .unwrap()
+        .success();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn twenty_concurrent_token_calls_refresh_once_and_agree() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::with(|c| c.access_ttl_secs = 30).await;
+    rig.login().await;
+    let stale = rig.last_access();
+    rig.standin.configure(|c| c.access_ttl_secs = 3599);
+
+    // Every process is started before any is waited on.
+    let started = Instant::now();
+    let children: Vec<std::process::Child> = (0..20)
+        .map(|_| {
+            std::process::Command::new(BIN)
+                .arg("token")
+                .env("XDG_CONFIG_HOME", rig.config_home.path())
+                .env("PSN_AUTH_BASE_URL", rig.standin.url())
+                .env("PSN_API_BASE_URL", rig.standin.url())
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("psn-auth starts")
+        })
+        .collect();
+    let waits: Vec<_> = children
+        .into_iter()
+        .map(|child| tokio::task::spawn_blocking(move || child.wait_with_output()))
+        .collect();
+    let mut outputs = Vec::new();
+    for wait in waits {
+        outputs.push(wait.await.unwrap().unwrap());
+    }
+    eprintln!(
+        "20 concurrent `psn-auth token` took {:?}",
+        started.elapsed()
+    );
+
+    assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 1);
+    let fresh = rig.last_access();
+    assert_ne!(fresh, stale);
+    for output in &outputs {
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{err}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            format!("{fresh}\n")
+        );
+        assert!(only_override_warnings(&err), "{err}");
+    }
+}

@@ -1,0 +1,214 @@
+//! The commands through Tauri's IPC on a mock runtime (`tauri::test::mock_builder`), against the
+//! loopback stand-in and a session-only vault: what the webview sends and receives.
+
+use psn_auth_app::{AppState, Launch};
+use psn_core::vault::Namespace;
+use psn_core::{Endpoints, Vault};
+use psn_standin::{Config, Endpoint, Fault, StandIn};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindowBuilder;
+
+struct Harness {
+    standin: StandIn,
+    _app: tauri::App<tauri::test::MockRuntime>,
+    window: tauri::WebviewWindow<tauri::test::MockRuntime>,
+}
+
+fn harness() -> Harness {
+    let standin = tauri::async_runtime::block_on(StandIn::start(Config::default())).unwrap();
+    let launch = Launch {
+        endpoints: Endpoints::single(&standin.url()).unwrap(),
+        namespace: Namespace::Real,
+        demo: None,
+    };
+    let state = AppState::with_vault(launch, Vault::session_only()).unwrap();
+    let app = psn_auth_app::with_commands(mock_builder(), state)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Harness {
+        standin,
+        _app: app,
+        window,
+    }
+}
+
+impl Harness {
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    fn sign_in(&self) -> Value {
+        let line = format!("{{\"npsso\":\"{}\"}}", self.standin.npsso());
+        self.invoke("sign_in", json!({ "input": line })).unwrap()
+    }
+}
+
+#[test]
+fn validate_npsso_reports_kind_and_message_without_echo() {
+    let h = harness();
+    let good = h
+        .invoke("validate_npsso", json!({ "input": h.standin.npsso() }))
+        .unwrap();
+    assert_eq!(good, json!({ "ok": true }));
+    let short = "abcdefghijklmnopqrstuvwxyz0123456789";
+    let bad = h
+        .invoke("validate_npsso", json!({ "input": short }))
+        .unwrap();
+    assert_eq!(bad["ok"], false);
+    assert_eq!(bad["kind"], "wrong_length");
+    let message = bad["message"].as_str().unwrap();
+    assert!(
+        message.contains("36") && message.contains("64"),
+        "{message}"
+    );
+    assert!(!message.contains(short));
+}
+
+#[test]
+fn app_info_reports_session_only_and_no_keychain_error() {
+    let h = harness();
+    let info = h.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["demo"], false);
+    assert_eq!(info["sessionOnly"], true);
+    assert_eq!(info["keychainError"], Value::Null);
+    assert_eq!(info["clipboardClearSecs"], 30);
+}
+
+#[test]
+fn sign_in_then_dashboard_shows_masked_tokens_only() {
+    let h = harness();
+    let summary = h.sign_in();
+    assert_eq!(summary["label"], h.standin.online_id());
+    assert_eq!(summary["accountId"], h.standin.account_id());
+    assert_eq!(summary["active"], true);
+
+    let dashboard = h.invoke("dashboard", json!({})).unwrap();
+    assert_eq!(dashboard["accounts"].as_array().unwrap().len(), 1);
+    let active = &dashboard["active"];
+    let access = h.standin.last_access_token().unwrap();
+    let masked = active["accessMasked"].as_str().unwrap();
+    assert!(masked.len() < 20, "{masked}");
+    assert!(access.starts_with(&masked[..6]));
+    let text = dashboard.to_string();
+    assert!(
+        !text.contains(&access),
+        "the full token reached the webview"
+    );
+    assert!(!text.contains(&h.standin.last_refresh_token().unwrap()));
+}
+
+#[test]
+fn wrong_npsso_is_rejected_with_its_kind() {
+    let h = harness();
+    let err = h
+        .invoke("sign_in", json!({ "input": "A".repeat(64) }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "npsso_rejected");
+    let err = h
+        .invoke("sign_in", json!({ "input": "not an npsso" }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "invalid_npsso");
+    assert_eq!(h.standin.count(Endpoint::Authorize), 1);
+}
+
+#[test]
+fn sony_outage_and_rate_limit_reach_the_ui_as_data() {
+    let h = harness();
+    h.standin
+        .fail(Endpoint::Authorize, Fault::outage().times(1));
+    let err = h
+        .invoke("sign_in", json!({ "input": h.standin.npsso() }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "sony_unavailable");
+    h.standin
+        .fail(Endpoint::Authorize, Fault::rate_limited(45).times(1));
+    let err = h
+        .invoke("sign_in", json!({ "input": h.standin.npsso() }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "rate_limited");
+    assert_eq!(err["retryAfterSecs"], 45);
+    // Nothing was stored by the failures.
+    let dashboard = h.invoke("dashboard", json!({})).unwrap();
+    assert_eq!(dashboard["accounts"], json!([]));
+    assert_eq!(dashboard["active"], Value::Null);
+}
+
+#[test]
+fn refresh_now_replaces_the_access_token() {
+    let h = harness();
+    let summary = h.sign_in();
+    let id = summary["accountId"].as_str().unwrap().to_owned();
+    let before = h.standin.last_access_token().unwrap();
+    let after = h.invoke("refresh_now", json!({ "accountId": id })).unwrap();
+    assert_eq!(h.standin.count(Endpoint::TokenRefresh), 1);
+    assert_ne!(h.standin.last_access_token().unwrap(), before);
+    assert!(
+        after["accessExpiresAt"].as_str().unwrap() >= summary["accessExpiresAt"].as_str().unwrap()
+    );
+}
+
+#[test]
+fn refresh_with_expired_refresh_token_says_a_new_npsso_is_needed() {
+    let h = harness();
+    let id = h.sign_in()["accountId"].as_str().unwrap().to_owned();
+    h.standin.expire_refresh_tokens();
+    let err = h
+        .invoke("refresh_now", json!({ "accountId": id }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "refresh_rejected");
+    assert!(err["message"].as_str().unwrap().contains("new NPSSO"));
+    // The stored set is untouched: the dashboard still loads it.
+    assert!(h.invoke("dashboard", json!({})).unwrap()["active"].is_object());
+}
+
+#[test]
+fn switch_and_sign_out() {
+    let h = harness();
+    let first = h.sign_in()["accountId"].as_str().unwrap().to_owned();
+    h.standin.configure(|c| {
+        c.account_id = "2222222222222222222".into();
+        c.online_id = "Second_Player".into();
+    });
+    let second = h.sign_in();
+    assert_eq!(second["label"], "Second_Player");
+    let switched = h
+        .invoke("switch_account", json!({ "accountId": first }))
+        .unwrap();
+    assert_eq!(switched["active"], true);
+    let dashboard = h.invoke("dashboard", json!({})).unwrap();
+    assert_eq!(dashboard["active"]["account"]["accountId"], first.as_str());
+    h.invoke("sign_out", json!({ "accountId": first })).unwrap();
+    let dashboard = h.invoke("dashboard", json!({})).unwrap();
+    assert_eq!(dashboard["accounts"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        dashboard["active"]["account"]["label"], "Second_Player",
+        "the remaining account becomes active"
+    );
+}
+
+#[test]
+fn unknown_account_is_a_clear_error() {
+    let h = harness();
+    let err = h
+        .invoke(
+            "copy_token",
+            json!({ "accountId": "999", "which": "access" }),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "unknown_account");
+}

@@ -1,0 +1,392 @@
+//! End to end: the real app binary in a real WebKit window under Xvfb, driven through
+//! tauri-driver and WebKitWebDriver, against the loopback stand-in for Sony and the real
+//! gnome-keyring that `scripts/test` starts. Saves a screenshot of each wizard step and of the
+//! dashboard, in light and dark, under `target/test-artifacts/screenshots`.
+//!
+//! Opening the browser is the one part replaced: a stand-in `xdg-open` on PATH records the URL
+//! it was asked to open, so the test can check which page each button opens.
+
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use psn_standin::{Config, Endpoint, StandIn};
+use webdriver::{artifacts_dir, eventually, Driver, Session};
+
+fn ready() -> bool {
+    let keyring = std::env::var_os("PSN_AUTH_TEST_KEYRING").is_some();
+    let display = std::env::var_os("DISPLAY").is_some();
+    if keyring && display {
+        return true;
+    }
+    eprintln!("skipped: needs Xvfb and the private gnome-keyring that scripts/test starts");
+    false
+}
+
+fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_psn-auth-app"))
+}
+
+/// A folder with a fake `xdg-open` that appends each URL to `opened.txt`.
+fn fake_browser(dir: &Path) -> (String, PathBuf) {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = dir.join("opened.txt");
+    let script = bin.join("xdg-open");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", log.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    (path, log)
+}
+
+fn clipboard() -> String {
+    let out = std::process::Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .expect("xclip is installed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+struct Run {
+    driver: Driver,
+    /// The app binary, or a wrapper script that changes its environment.
+    application: PathBuf,
+    config_home: tempfile::TempDir,
+    opened: PathBuf,
+    shots: PathBuf,
+    theme: &'static str,
+}
+
+/// The window tests share one X display (and its clipboard): they take turns.
+static ONE_WINDOW_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn start_run(standin: &StandIn, theme: &'static str, scratch: &Path) -> Run {
+    start_run_with(standin, theme, scratch, &[])
+}
+
+fn start_run_with(
+    standin: &StandIn,
+    theme: &'static str,
+    scratch: &Path,
+    extra: &[(&'static str, String)],
+) -> Run {
+    let config_home = tempfile::tempdir().unwrap();
+    let (path, opened) = fake_browser(scratch);
+    let mut env = vec![
+        ("XDG_CONFIG_HOME", config_home.path().display().to_string()),
+        ("PSN_AUTH_BASE_URL", standin.url()),
+        ("PSN_API_BASE_URL", standin.url()),
+        ("PATH", path),
+    ];
+    env.push((
+        "GTK_THEME",
+        if theme == "dark" {
+            "Adwaita:dark"
+        } else {
+            "Adwaita"
+        }
+        .to_owned(),
+    ));
+    env.extend(extra.iter().cloned());
+    Run {
+        driver: Driver::start(&env),
+        application: app_binary(),
+        config_home,
+        opened,
+        shots: artifacts_dir(),
+        theme,
+    }
+}
+
+impl Run {
+    async fn session(&self) -> Session<'_> {
+        Session::start(&self.driver, &self.application).await
+    }
+
+    async fn shot(&self, s: &Session<'_>, name: &str) {
+        // Let transitions and the countdown settle.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        s.screenshot(&self.shots.join(format!("{name}-{}.png", self.theme)))
+            .await;
+    }
+
+    fn accounts_file(&self) -> String {
+        std::fs::read_to_string(self.config_home.path().join("psn-auth/accounts.json"))
+            .unwrap_or_default()
+    }
+}
+
+async fn type_npsso(s: &Session<'_>, text: &str) {
+    let input = s.visible("npsso-input").await;
+    s.clear(&input).await;
+    s.type_text(&input, text).await;
+}
+
+/// Minutes in "Expires in 59 min 58 s".
+fn minutes_left(text: &str) -> u32 {
+    let before = text.split(" min").next().unwrap();
+    before
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("no minutes in {text:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_flow_in_a_real_window() {
+    if !ready() {
+        return;
+    }
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let standin = StandIn::start(Config::default()).await.unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let run = start_run(&standin, "light", scratch.path());
+    let s = run.session().await;
+
+    // Step 1 and 2: the buttons open Sony's pages in the browser.
+    let open_signin = s.visible("open-signin").await;
+    run.shot(&s, "wizard-1-sign-in").await;
+    s.click(&open_signin).await;
+    s.click(&s.visible("open-ssocookie").await).await;
+    let opened = eventually("the browser to be asked twice", || async {
+        let text = std::fs::read_to_string(&run.opened).unwrap_or_default();
+        (text.lines().count() >= 2).then_some(text)
+    })
+    .await;
+    assert_eq!(
+        opened.lines().collect::<Vec<_>>(),
+        [
+            "https://www.playstation.com/",
+            "https://ca.account.sony.com/api/v1/ssocookie"
+        ]
+    );
+    run.shot(&s, "wizard-2-get-npsso").await;
+
+    // Step 3: live validation names the problem; Sign in stays disabled.
+    type_npsso(&s, "abc123").await;
+    let message = s
+        .text_containing("error-message", "Found 6 characters")
+        .await;
+    assert!(message.contains("64"), "{message}");
+    assert!(!s.enabled(&s.visible("sign-in").await).await);
+    run.shot(&s, "wizard-3-invalid").await;
+
+    // A well-formed NPSSO that Sony does not accept: back to step 2 with the reason.
+    type_npsso(&s, &"A".repeat(64)).await;
+    let sign_in = s.visible("sign-in").await;
+    eventually("Sign in to be enabled", || async {
+        s.enabled(&sign_in).await.then_some(())
+    })
+    .await;
+    s.click(&sign_in).await;
+    s.text_containing("error-message", "did not accept this NPSSO")
+        .await;
+    run.shot(&s, "wizard-4-rejected").await;
+    assert_eq!(standin.count(Endpoint::TokenCode), 0);
+
+    // The real one, pasted as the whole JSON line.
+    type_npsso(&s, &format!("{{\"npsso\":\"{}\"}}", standin.npsso())).await;
+    let sign_in = s.visible("sign-in").await;
+    eventually("Sign in to be enabled", || async {
+        s.enabled(&sign_in).await.then_some(())
+    })
+    .await;
+    run.shot(&s, "wizard-5-ready").await;
+    s.click(&sign_in).await;
+    let name = s
+        .text_containing("account-name", &standin.online_id())
+        .await;
+    assert_eq!(name.trim(), standin.online_id());
+
+    // Countdowns near 1 hour and 60 days, exact times on hover.
+    let access = s.text_containing("access-expiry", "min").await;
+    let minutes = minutes_left(&access);
+    assert!((55..=59).contains(&minutes), "{access}");
+    let refresh = s.text_containing("refresh-expiry", "59 days").await;
+    assert!(refresh.contains("Expires in"), "{refresh}");
+    let expiry = s.visible("access-expiry").await;
+    assert!(s
+        .attribute(&expiry, "title")
+        .await
+        .is_some_and(|t| !t.is_empty()));
+    run.shot(&s, "dashboard").await;
+
+    // Copy puts the real token on the X clipboard; the page never holds it.
+    let token = standin.last_access_token().unwrap();
+    s.click(&s.visible("copy-access-token").await).await;
+    s.text_containing("toast-region", "clears in 30 s").await;
+    eventually("the clipboard to hold the access token", || async {
+        (clipboard() == token).then_some(())
+    })
+    .await;
+    let source = s.source().await;
+    assert!(
+        !source.contains(&token),
+        "the access token reached the page"
+    );
+    assert!(!source.contains(&standin.last_refresh_token().unwrap()));
+    assert!(
+        !source.contains(&standin.npsso()),
+        "the NPSSO stayed in the page"
+    );
+    s.click(&s.visible("copy-refresh-token").await).await;
+    let refresh_token = standin.last_refresh_token().unwrap();
+    eventually("the clipboard to hold the refresh token", || async {
+        (clipboard() == refresh_token).then_some(())
+    })
+    .await;
+
+    // Refresh now replaces the access token.
+    let masked_before = s.text_of("access-token-masked").await;
+    s.click(&s.visible("refresh-now").await).await;
+    eventually("the masked token to change", || async {
+        let now = s.text_of("access-token-masked").await;
+        (!now.is_empty() && now != masked_before).then_some(())
+    })
+    .await;
+    assert_eq!(standin.count(Endpoint::TokenRefresh), 1);
+    let new_token = standin.last_access_token().unwrap();
+    assert_ne!(new_token, token);
+    s.click(&s.visible("copy-access-token").await).await;
+    eventually("the clipboard to hold the new token", || async {
+        (clipboard() == new_token).then_some(())
+    })
+    .await;
+    s.quit().await;
+
+    // After a restart the account is still there, read from the keychain.
+    let s = run.session().await;
+    let name = s
+        .text_containing("account-name", &standin.online_id())
+        .await;
+    assert_eq!(name.trim(), standin.online_id());
+    assert!(s.text_of("access-token-masked").await.len() > 6);
+    assert!(run.accounts_file().contains(&standin.account_id()));
+
+    // Sign out removes it, after saying Sony offers no revoke.
+    s.click(&s.visible("sign-out").await).await;
+    let dialog_text = eventually("the sign-out dialog", || async {
+        let text = s.source().await;
+        text.contains("no way to revoke").then_some(text)
+    })
+    .await;
+    assert!(dialog_text.contains("stay valid until they expire"));
+    s.click(&s.visible("confirm-sign-out").await).await;
+    s.visible("open-signin").await;
+    eventually("the account to leave accounts.json", || async {
+        (!run.accounts_file().contains(&standin.account_id())).then_some(())
+    })
+    .await;
+    s.quit().await;
+    drop(run);
+
+    // Dark theme: the same steps, for the screenshots and a second sign-in.
+    let dark_scratch = tempfile::tempdir().unwrap();
+    let dark = start_run_with(
+        &standin,
+        "dark",
+        dark_scratch.path(),
+        &[("PSN_AUTH_CLIPBOARD_CLEAR_SECS", "2".to_owned())],
+    );
+    let s = dark.session().await;
+    let open_signin = s.visible("open-signin").await;
+    dark.shot(&s, "wizard-1-sign-in").await;
+    s.click(&open_signin).await;
+    s.visible("open-ssocookie").await;
+    dark.shot(&s, "wizard-2-get-npsso").await;
+    type_npsso(&s, "abc123").await;
+    s.text_containing("error-message", "Found 6 characters")
+        .await;
+    dark.shot(&s, "wizard-3-invalid").await;
+    type_npsso(&s, &"A".repeat(64)).await;
+    let sign_in = s.visible("sign-in").await;
+    eventually("Sign in to be enabled", || async {
+        s.enabled(&sign_in).await.then_some(())
+    })
+    .await;
+    s.click(&sign_in).await;
+    s.text_containing("error-message", "did not accept this NPSSO")
+        .await;
+    dark.shot(&s, "wizard-4-rejected").await;
+    type_npsso(&s, &standin.npsso()).await;
+    let sign_in = s.visible("sign-in").await;
+    eventually("Sign in to be enabled", || async {
+        s.enabled(&sign_in).await.then_some(())
+    })
+    .await;
+    dark.shot(&s, "wizard-5-ready").await;
+    s.click(&sign_in).await;
+    s.text_containing("account-name", &standin.online_id())
+        .await;
+    s.text_containing("refresh-expiry", "59 days").await;
+    dark.shot(&s, "dashboard").await;
+
+    // The copy is cleared from the clipboard after the configured delay (2 s here).
+    s.click(&s.visible("copy-access-token").await).await;
+    s.text_containing("toast-region", "clears in 2 s").await;
+    let token = standin.last_access_token().unwrap();
+    eventually("the clipboard to hold the token", || async {
+        (clipboard() == token).then_some(())
+    })
+    .await;
+    eventually("the clipboard to be cleared", || async {
+        (clipboard() != token).then_some(())
+    })
+    .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_keychain_the_window_explains_and_offers_session_only() {
+    if !ready() {
+        return;
+    }
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let standin = StandIn::start(Config::default()).await.unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    // WebKitWebDriver starts the app with the session bus of the test, whatever the driver's
+    // environment says, so a wrapper points the app at a bus that does not exist.
+    let wrapper = scratch.path().join("app-without-keychain");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nDBUS_SESSION_BUS_ADDRESS=unix:path={}/no-bus exec '{}' \"$@\"\n",
+            scratch.path().display(),
+            app_binary().display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut run = start_run(&standin, "light", scratch.path());
+    run.application = wrapper;
+    let s = run.session().await;
+    let message = s
+        .text_containing("keychain-message", "GNOME Keyring or KWallet")
+        .await;
+    assert!(message.contains("this session only"), "{message}");
+    run.shot(&s, "keychain-missing").await;
+
+    s.click(&s.visible("keychain-session-only").await).await;
+    s.visible("session-banner").await;
+    type_npsso(&s, &standin.npsso()).await;
+    let sign_in = s.visible("sign-in").await;
+    eventually("Sign in to be enabled", || async {
+        s.enabled(&sign_in).await.then_some(())
+    })
+    .await;
+    s.click(&sign_in).await;
+    s.text_containing("account-name", &standin.online_id())
+        .await;
+    s.text_containing("access-expiry", "min").await;
+    // Session only: nothing was written anywhere.
+    assert!(!run.config_home.path().join("psn-auth").exists());
+    s.quit().await;
+}

@@ -1,0 +1,346 @@
+//! A small W3C WebDriver client over reqwest, enough to drive the app through tauri-driver and
+//! WebKitWebDriver: sessions, elements by `data-testid`, clicks, typing, text, attributes, page
+//! source, screenshots. (fantoccini's TLS features clash with reqwest's rustls; the protocol is
+//! plain JSON over HTTP, so a hundred lines do.)
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{json, Value};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// A free port on loopback.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running tauri-driver; stopped with SIGTERM (SIGKILL would orphan WebKitWebDriver, which
+/// then keeps its port).
+pub struct Driver {
+    child: Child,
+    pub port: u16,
+    /// Sessions still open; ended on drop so a failed test does not leave its app running
+    /// (a second instance would hand over to it and exit).
+    open_sessions: std::sync::Mutex<Vec<String>>,
+}
+
+impl Driver {
+    pub fn start(env: &[(&str, String)]) -> Driver {
+        let port = free_port();
+        let native = free_port();
+        let mut command = Command::new("tauri-driver");
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let child = command
+            .spawn()
+            .expect("tauri-driver is installed (scripts/setup --test installs it)");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < WAIT,
+                "tauri-driver did not start listening"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver {
+            child,
+            port,
+            open_sessions: Default::default(),
+        }
+    }
+
+    /// Ends a session with a blocking DELETE (usable from `Drop`, even while panicking).
+    fn end_session(&self, id: &str) {
+        use std::io::{Read, Write};
+        let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", self.port)) else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let _ = write!(
+            stream,
+            "DELETE /session/{id} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        let _ = stream.read_to_end(&mut Vec::new());
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        for id in std::mem::take(&mut *self.open_sessions.lock().unwrap()) {
+            self.end_session(&id);
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Session<'d> {
+    driver: &'d Driver,
+    id: String,
+    http: reqwest::Client,
+    base: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Element(String);
+
+impl<'d> Session<'d> {
+    pub async fn start(driver: &'d Driver, application: &Path) -> Session<'d> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap();
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "tauri:options": {"application": application.to_str().unwrap()}
+        }}});
+        let root = format!("http://127.0.0.1:{}", driver.port);
+        let reply: Value = http
+            .post(format!("{root}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .expect("new WebDriver session")
+            .json()
+            .await
+            .unwrap();
+        let id = reply["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {reply}"))
+            .to_owned();
+        driver.open_sessions.lock().unwrap().push(id.clone());
+        Session {
+            driver,
+            http,
+            base: format!("{root}/session/{id}"),
+            id,
+        }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let reply: Value = request.send().await.unwrap().json().await.unwrap();
+        reply["value"].clone()
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Value {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    /// The element with `data-testid="id"`, if the page has one now.
+    pub async fn try_find(&self, testid: &str) -> Option<Element> {
+        let value = self
+            .post(
+                "/element",
+                json!({"using": "css selector", "value": format!("[data-testid=\"{testid}\"]")}),
+            )
+            .await;
+        value[ELEMENT_KEY].as_str().map(|s| Element(s.to_owned()))
+    }
+
+    /// Waits until the element exists and the page shows it. Uses the page's own
+    /// `checkVisibility()`: WebKitWebDriver's "displayed" atom reports some visible elements
+    /// (a single-line `h1` with `overflow: hidden` in a flex row) as hidden.
+    pub async fn visible(&self, testid: &str) -> Element {
+        self.until(&format!("{testid} to be visible"), || async {
+            let element = self.try_find(testid).await?;
+            let shown = self
+                .execute(&format!(
+                    "const e = document.querySelector('[data-testid=\"{testid}\"]'); \
+                     return !!e && e.checkVisibility();"
+                ))
+                .await;
+            (shown == Value::Bool(true)).then_some(element)
+        })
+        .await
+    }
+
+    /// [`eventually`], plus a screenshot of the window (`failure-*.png`) when it times out.
+    pub async fn until<T, F, Fut>(&self, what: &str, mut check: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Option<T>>,
+    {
+        let started = Instant::now();
+        loop {
+            if let Some(value) = check().await {
+                return value;
+            }
+            if started.elapsed() > WAIT {
+                let name: String = what
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                    .collect();
+                let path = artifacts_dir().join(format!("failure-{name}.png"));
+                self.screenshot(&path).await;
+                let source = self.source().await;
+                let _ = std::fs::write(path.with_extension("html"), &source);
+                panic!(
+                    "timed out waiting for {what} (screenshot: {})",
+                    path.display()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn displayed(&self, e: &Element) -> bool {
+        self.get(&format!("/element/{}/displayed", e.0))
+            .await
+            .as_bool()
+            .unwrap_or(false)
+    }
+
+    pub async fn enabled(&self, e: &Element) -> bool {
+        self.get(&format!("/element/{}/enabled", e.0))
+            .await
+            .as_bool()
+            .unwrap_or(false)
+    }
+
+    pub async fn click(&self, e: &Element) {
+        self.post(&format!("/element/{}/click", e.0), json!({}))
+            .await;
+    }
+
+    pub async fn clear(&self, e: &Element) {
+        self.post(&format!("/element/{}/clear", e.0), json!({}))
+            .await;
+    }
+
+    pub async fn type_text(&self, e: &Element, text: &str) {
+        self.post(&format!("/element/{}/value", e.0), json!({ "text": text }))
+            .await;
+    }
+
+    pub async fn text(&self, e: &Element) -> String {
+        let v = self.get(&format!("/element/{}/text", e.0)).await;
+        v.as_str().unwrap_or_default().to_owned()
+    }
+
+    pub async fn attribute(&self, e: &Element, name: &str) -> Option<String> {
+        self.get(&format!("/element/{}/attribute/{name}", e.0))
+            .await
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// Rendered text (`innerText`) of the element with this test id, or "" when it is missing.
+    /// Read through the page rather than WebDriver's text endpoint, which goes blank wherever
+    /// the "displayed" atom errs (see [`visible`](Self::visible)).
+    pub async fn text_of(&self, testid: &str) -> String {
+        self.execute(&format!(
+            "const e = document.querySelector('[data-testid=\"{testid}\"]'); \
+             return e ? e.innerText : '';"
+        ))
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    }
+
+    /// Waits until the element's text contains `needle`; returns the text.
+    pub async fn text_containing(&self, testid: &str, needle: &str) -> String {
+        let last = std::sync::Mutex::new(String::new());
+        let what = format!("{testid} to contain {needle:?}");
+        let found = self
+            .until(&what, || async {
+                let text = self.text_of(testid).await;
+                let hit = text.contains(needle).then(|| text.clone());
+                *last.lock().unwrap() = text;
+                hit
+            })
+            .await;
+        let _ = last;
+        found
+    }
+
+    pub async fn source(&self) -> String {
+        self.get("/source")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub async fn execute(&self, script: &str) -> Value {
+        self.post("/execute/sync", json!({"script": script, "args": []}))
+            .await
+    }
+
+    pub async fn screenshot(&self, path: &Path) {
+        let png = self.get("/screenshot").await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png.as_str().expect("screenshot data"))
+            .unwrap();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Ends the session, which closes the app.
+    pub async fn quit(self) {
+        let _ = self.http.delete(&self.base).send().await;
+    }
+}
+
+/// Polls `check` every 100 ms until it gives `Some`, or fails the test after [`WAIT`].
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let started = Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(started.elapsed() < WAIT, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Where screenshots go: `PSN_AUTH_TEST_ARTIFACTS`, else `target/test-artifacts`.
+pub fn artifacts_dir() -> PathBuf {
+    std::env::var_os("PSN_AUTH_TEST_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-artifacts"))
+        .join("screenshots")
+}
