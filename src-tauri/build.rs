@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "open_sign_in_page",
     "open_ssocookie_page",
     "dashboard",
+    "avatar",
     "copy_token",
     "refresh_now",
     "switch_account",

@@ -105,6 +105,15 @@ pub async fn dashboard(state: State<'_, AppState>) -> CommandResult<Overview> {
     Ok(state.accounts().await?.overview().await?)
 }
 
+/// The account's avatar as a `data:` URL (the page may not load remote images), or `None`.
+#[tauri::command]
+pub async fn avatar(
+    state: State<'_, AppState>,
+    account_id: String,
+) -> CommandResult<Option<String>> {
+    Ok(state.avatar(&account_id).await)
+}
+
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Which {

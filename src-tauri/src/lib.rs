@@ -30,6 +30,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, state: AppState) ->
             commands::open_sign_in_page,
             commands::open_ssocookie_page,
             commands::dashboard,
+            commands::avatar,
             commands::copy_token,
             commands::refresh_now,
             commands::switch_account,

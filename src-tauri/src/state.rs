@@ -60,6 +60,8 @@ pub struct AppState {
     accounts: RwLock<Option<Result<Accounts, VaultError>>>,
     pub clipboard: SecretClipboard,
     signing_in: AtomicBool,
+    /// Avatars as `data:` URLs by source URL, fetched once per run.
+    avatars: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 impl AppState {
@@ -71,6 +73,7 @@ impl AppState {
             accounts: RwLock::new(None),
             clipboard: SecretClipboard::from_env(),
             signing_in: AtomicBool::new(false),
+            avatars: Default::default(),
         })
     }
 
@@ -136,6 +139,31 @@ impl AppState {
             keychain_error: result.err(),
             clipboard_clear_secs: self.clipboard.clear_after().as_secs(),
         }
+    }
+
+    /// The account's avatar as a `data:` URL, downloaded in Rust once per run. Best effort:
+    /// without one the window shows the label's first letter.
+    pub async fn avatar(&self, account_id: &str) -> Option<String> {
+        let accounts = self.accounts().await.ok()?;
+        let url = accounts.summary(account_id).await.ok()?.avatar_url?;
+        if let Some(hit) = self.avatars.lock().unwrap().get(&url) {
+            return Some(hit.clone());
+        }
+        let image = match self.client.avatar(&url).await {
+            Ok(image) => image,
+            Err(e) => {
+                tracing::info!(kind = e.kind(), "avatar not shown");
+                return None;
+            }
+        };
+        use base64::Engine;
+        let data_url = format!(
+            "data:{};base64,{}",
+            image.content_type,
+            base64::engine::general_purpose::STANDARD.encode(&image.bytes)
+        );
+        self.avatars.lock().unwrap().insert(url, data_url.clone());
+        Some(data_url)
     }
 
     /// Marks a sign-in as running; `None` when one already is (a second press does nothing).

@@ -202,6 +202,22 @@ fn switch_and_sign_out() {
 }
 
 #[test]
+fn avatar_arrives_as_a_data_url() {
+    let h = harness();
+    let id = h.sign_in()["accountId"].as_str().unwrap().to_owned();
+    let avatar = h.invoke("avatar", json!({ "accountId": id })).unwrap();
+    assert!(
+        avatar
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/png;base64,iVBORw0KGgo"),
+        "{avatar}"
+    );
+    let none = h.invoke("avatar", json!({ "accountId": "999" })).unwrap();
+    assert_eq!(none, Value::Null);
+}
+
+#[test]
 fn unknown_account_is_a_clear_error() {
     let h = harness();
     let err = h

@@ -211,6 +211,16 @@ async fn the_whole_flow_in_a_real_window() {
     assert!((55..=59).contains(&minutes), "{access}");
     let refresh = s.text_containing("refresh-expiry", "59 days").await;
     assert!(refresh.contains("Expires in"), "{refresh}");
+    // The avatar was downloaded in Rust and handed over as a data: URL.
+    s.until("the avatar picture", || async {
+        let src = s
+            .execute("const i = document.querySelector('#avatar img'); return i ? i.src : '';")
+            .await;
+        src.as_str()
+            .is_some_and(|u| u.starts_with("data:image/png;base64,"))
+            .then_some(())
+    })
+    .await;
     let expiry = s.visible("access-expiry").await;
     assert!(s
         .attribute(&expiry, "title")

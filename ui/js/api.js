@@ -39,6 +39,7 @@ export const api = {
   openSignInPage: () => invoke('open_sign_in_page'),
   openSsocookiePage: () => invoke('open_ssocookie_page'),
   dashboard: () => invoke('dashboard'),
+  avatar: (accountId) => invoke('avatar', { accountId }),
   copyToken: (accountId, which) => invoke('copy_token', { accountId, which }),
   refreshNow: (accountId) => invoke('refresh_now', { accountId }),
   switchAccount: (accountId) => invoke('switch_account', { accountId }),

@@ -83,11 +83,28 @@ function renderWizardNow() {
   byId('wizard-cancel').disabled = state.wizard.busy;
 }
 
+// Avatars as data: URLs by account id; null while unknown or when there is none.
+const avatars = new Map();
+
+/** Asks the backend once per account for its avatar (downloaded in Rust), then re-renders. */
+function loadAvatar(accountId) {
+  if (!accountId || avatars.has(accountId)) return;
+  avatars.set(accountId, null);
+  api.avatar(accountId).then((url) => {
+    if (typeof url !== 'string' || !url.startsWith('data:image/')) return;
+    avatars.set(accountId, url);
+    if (currentScreenName() === 'dashboard') renderDashboardNow();
+  }, () => {});
+}
+
 function renderDashboardNow() {
+  const accountId = activeAccount()?.accountId ?? null;
+  loadAvatar(accountId);
   renderDashboard(dashboardView(state.dashboard, now()), {
     notices: visibleNotices(),
     busy: state.busy,
     handlers: noticeHandlers,
+    avatar: accountId ? avatars.get(accountId) ?? null : null,
   });
 }
 

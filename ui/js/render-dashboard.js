@@ -9,9 +9,9 @@ import { byId, h, setAttr, setButtonState, setHidden, setText } from './dom.js';
  *   busy      {refresh, switching, copy: {access, refresh}}
  *   handlers  {onNoticeAction(notice), onNoticeDismiss(notice)}
  */
-export function renderDashboard(view, { notices = [], busy = {}, handlers = {} } = {}) {
+export function renderDashboard(view, { notices = [], busy = {}, handlers = {}, avatar = null } = {}) {
   const active = view.active;
-  setText(byId('avatar'), active ? active.initial : '?');
+  renderAvatar(byId('avatar'), active ? active.initial : '?', avatar);
   setText(byId('account-name'), active ? active.label : 'No account selected');
   const onlineId = byId('account-online-id');
   setHidden(onlineId, !(active && active.onlineId));
@@ -37,6 +37,19 @@ export function renderDashboard(view, { notices = [], busy = {}, handlers = {} }
   }
 
   renderNotices(notices, handlers);
+}
+
+/** The avatar picture when the backend found one (a data: URL), else the label's initial. */
+function renderAvatar(el, initial, url) {
+  const img = el.querySelector('img');
+  if (url) {
+    if (img && img.getAttribute('src') === url) return;
+    el.replaceChildren(h('img', { src: url, alt: '', width: 48, height: 48 }));
+    el.classList.add('avatar-picture');
+  } else {
+    el.classList.remove('avatar-picture');
+    if (img || el.textContent !== initial) el.replaceChildren(document.createTextNode(initial));
+  }
 }
 
 /** The once-a-second update: countdown texts, colours and the expiry notice only. */

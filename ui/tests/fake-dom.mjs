@@ -174,8 +174,9 @@ export class Element extends Node {
     this.ownerDocument.activeElement = this;
   }
 
-  /** Supports ".class" and "[attr]" selectors only. */
+  /** Supports "tag", ".class" and "[attr]" selectors only. */
   matches(selector) {
+    if (/^[a-z][a-z0-9]*$/.test(selector)) return this.tagName.toLowerCase() === selector;
     if (selector.startsWith('.')) return this.classList.contains(selector.slice(1));
     const m = selector.match(/^\[([a-z-]+)\]$/);
     if (m) return this.hasAttribute(m[1]);

@@ -71,6 +71,7 @@ export function fakeBackend(info = {}) {
           const act = accounts.find((a) => a.active);
           return { accounts, active: act ? { account: act, accessMasked: 'eyJh…Qz9x', refreshMasked: 'rt01…f00d' } : null };
         }
+        case 'avatar': return b.avatars?.[args.accountId] ?? null;
         case 'copy_token': return { clearsInSecs: b.info.clipboardClearSecs };
         case 'refresh_now': return b.accounts.find((a) => a.accountId === args.accountId);
         case 'switch_account': b.activeId = args.accountId; return b.accounts.find((a) => a.accountId === args.accountId);

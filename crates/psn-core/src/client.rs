@@ -49,6 +49,16 @@ pub struct Profile {
     pub avatar_url: Option<String>,
 }
 
+/// An avatar picture as downloaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Avatar {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Larger avatars are refused: Sony's are a few KB to a few hundred.
+pub const AVATAR_MAX_BYTES: usize = 1024 * 1024;
+
 /// Talks to Sony (or a stand-in). Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct PsnClient {
@@ -255,6 +265,39 @@ impl PsnClient {
         Ok(Profile {
             online_id: body.online_id,
             avatar_url,
+        })
+    }
+
+    /// Downloads an avatar from the URL the profile gave, so the window can show it without
+    /// network access of its own. Only `https://` (or `http://` on loopback) images under
+    /// [`AVATAR_MAX_BYTES`] are accepted.
+    pub async fn avatar(&self, url: &str) -> Result<Avatar> {
+        let url = crate::endpoints::parse_override("avatar URL", url)?;
+        let response = self.http.get(url).send().await.map_err(network_error)?;
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        if !status.is_success() {
+            return Err(Error::UnexpectedResponse {
+                status: status.as_u16(),
+                excerpt: "(avatar)".into(),
+            });
+        }
+        let bytes = response.bytes().await.map_err(network_error)?;
+        if !content_type.starts_with("image/") || bytes.len() > AVATAR_MAX_BYTES {
+            return Err(Error::MalformedResponse {
+                status: status.as_u16(),
+                reason: "the avatar is not an image of a sensible size",
+                excerpt: redact_excerpt(&content_type),
+            });
+        }
+        Ok(Avatar {
+            content_type,
+            bytes: bytes.to_vec(),
         })
     }
 

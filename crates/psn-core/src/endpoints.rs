@@ -124,7 +124,8 @@ fn join(base: &Url, path: &str) -> Url {
     base.join(path).expect("relative path joins")
 }
 
-fn parse_override(name: &str, value: &str) -> Result<Url> {
+/// Parses a URL that may carry requests: `https://`, or `http://` on loopback only.
+pub(crate) fn parse_override(name: &str, value: &str) -> Result<Url> {
     let url = Url::parse(value.trim())
         .map_err(|e| Error::InvalidEndpoint(format!("{name} is not a URL ({e}).")))?;
     let loopback = match url.host() {

@@ -15,7 +15,7 @@ pub mod tokens;
 pub mod vault;
 
 pub use accounts::{AccountSummary, Accounts, ActiveAccount, Overview};
-pub use client::{ClientConfig, Profile, PsnClient};
+pub use client::{Avatar, ClientConfig, Profile, PsnClient};
 pub use endpoints::Endpoints;
 pub use error::{Error, NetworkFailure, Result};
 pub use npsso::{parse_npsso, NpssoError};

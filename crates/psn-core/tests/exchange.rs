@@ -175,7 +175,11 @@ async fn who_am_i_gives_account_id_and_profile() {
     assert_eq!(id, s.account_id());
     let profile = c.profile(&set.access_token, &id).await.unwrap();
     assert_eq!(profile.online_id.as_deref(), Some(s.online_id().as_str()));
-    assert!(profile.avatar_url.unwrap().contains("avatar-xl"));
+    let avatar_url = profile.avatar_url.unwrap();
+    assert!(avatar_url.ends_with("/avatar.png?size=xl"), "{avatar_url}");
+    let image = c.avatar(&avatar_url).await.unwrap();
+    assert_eq!(image.content_type, "image/png");
+    assert!(image.bytes.starts_with(b"\x89PNG"));
     let me = s
         .requests()
         .into_iter()
@@ -458,4 +462,19 @@ async fn no_error_message_or_debug_output_contains_a_secret() {
     let err = c.refresh(&set).await.unwrap_err();
     let text = format!("{err} {err:?}");
     assert!(!text.contains(set.refresh_token.expose()));
+}
+
+#[tokio::test]
+async fn avatar_from_a_plain_http_host_is_refused() {
+    let s = standin().await;
+    let err = client(&s)
+        .avatar("http://images.example.com/avatar.png")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "invalid_endpoint");
+    let err = client(&s)
+        .avatar(&format!("{}/not-there.png", s.url()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "unexpected_response");
 }

@@ -212,6 +212,7 @@ impl StandIn {
         let app = Router::new()
             .route("/", get(sign_in_page))
             .route("/api/v1/ssocookie", get(ssocookie))
+            .route("/avatar.png", get(avatar))
             .route("/api/authz/v3/oauth/authorize", get(authorize))
             .route("/api/authz/v3/oauth/token", post(token))
             .route("/api/v1/devices/accounts/me", get(me))
@@ -708,14 +709,19 @@ async fn profile(
     if id != config.account_id {
         return api_error(StatusCode::NOT_FOUND, 2105356, "User not found");
     }
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let avatar = format!("http://{host}/avatar.png");
     json(
         StatusCode::OK,
         serde_json::json!({
             "onlineId": config.online_id,
             "aboutMe": "",
             "avatars": [
-                {"size": "s", "url": "https://example.invalid/avatar-s.png"},
-                {"size": "xl", "url": "https://example.invalid/avatar-xl.png"}
+                {"size": "s", "url": format!("{avatar}?size=s")},
+                {"size": "xl", "url": format!("{avatar}?size=xl")}
             ],
             "languages": ["en-US"],
             "isPlus": false,
@@ -723,6 +729,15 @@ async fn profile(
             "isMe": true
         }),
     )
+}
+
+/// A PNG avatar, as Sony's image CDN would serve.
+async fn avatar() -> Response {
+    (
+        [("content-type", "image/png")],
+        include_bytes!("avatar.png").as_slice(),
+    )
+        .into_response()
 }
 
 async fn fallback(
