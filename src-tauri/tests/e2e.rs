@@ -332,8 +332,25 @@ async fn the_whole_flow_in_a_real_window() {
     })
     .await;
     dark.shot(&s, "wizard-5-ready").await;
+    // This sign-in's access token expires in just over 5 minutes: the app refreshes it by
+    // itself (it refreshes 5 minutes ahead, checking every 15 s) and the page follows.
+    let refreshes_before = standin.count(Endpoint::TokenRefresh);
+    standin.configure(|c| c.access_ttl_secs = 330);
     s.click(&sign_in).await;
     s.text_containing("account-name", &standin.online_id())
+        .await;
+    standin.configure(|c| c.access_ttl_secs = 3599);
+    s.text_containing("access-expiry", "Expires in 5 min").await;
+    let started = std::time::Instant::now();
+    while standin.count(Endpoint::TokenRefresh) == refreshes_before {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no automatic refresh within a minute"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(standin.count(Endpoint::TokenRefresh), refreshes_before + 1);
+    s.text_containing("access-expiry", "Expires in 59 min")
         .await;
     s.text_containing("refresh-expiry", "59 days").await;
     dark.shot(&s, "dashboard").await;
@@ -398,5 +415,54 @@ async fn without_a_keychain_the_window_explains_and_offers_session_only() {
     s.text_containing("access-expiry", "min").await;
     // Session only: nothing was written anywhere.
     assert!(!run.config_home.path().join("psn-auth").exists());
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_mode_walks_the_whole_flow_offline() {
+    if !ready() {
+        return;
+    }
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    // No stand-in of the test's own: the app brings one. The overrides point at an unused
+    // stand-in, to prove that --demo does not use them.
+    let unused = StandIn::start(Config::default()).await.unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let run = start_run(&unused, "light", scratch.path());
+    let s = Session::start_with_args(&run.driver, &run.application, &["--demo"]).await;
+    s.text_containing("demo-banner", "Demo: not connected to PlayStation")
+        .await;
+    // The buttons open the built-in stand-in's pages; its ssocookie page gives the NPSSO.
+    s.click(&s.visible("open-signin").await).await;
+    s.click(&s.visible("open-ssocookie").await).await;
+    let opened = eventually("the browser to be asked twice", || async {
+        let text = std::fs::read_to_string(&run.opened).unwrap_or_default();
+        (text.lines().count() >= 2).then_some(text)
+    })
+    .await;
+    let pages: Vec<&str> = opened.lines().collect();
+    assert!(pages[0].starts_with("http://127.0.0.1:"), "{pages:?}");
+    assert!(pages[1].ends_with("/api/v1/ssocookie"), "{pages:?}");
+    let line = reqwest::get(pages[1]).await.unwrap().text().await.unwrap();
+    assert!(line.starts_with("{\"npsso\":\""), "{line}");
+    type_npsso(&s, &line).await;
+    let sign_in = s.visible("sign-in").await;
+    eventually("Sign in to be enabled", || async {
+        s.enabled(&sign_in).await.then_some(())
+    })
+    .await;
+    s.click(&sign_in).await;
+    s.text_containing("account-name", "Demo_Player").await;
+    s.text_containing("refresh-expiry", "59 days").await;
+    run.shot(&s, "demo-dashboard").await;
+    // Demo tokens live apart from real ones.
+    let config = run.config_home.path();
+    assert!(config.join("psn-auth-demo/accounts.json").exists());
+    assert!(!config.join("psn-auth").exists());
+    assert_eq!(
+        unused.requests().len(),
+        0,
+        "demo mode never used the overrides"
+    );
     s.quit().await;
 }

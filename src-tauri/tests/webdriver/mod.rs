@@ -118,12 +118,21 @@ pub struct Element(String);
 
 impl<'d> Session<'d> {
     pub async fn start(driver: &'d Driver, application: &Path) -> Session<'d> {
+        Self::start_with_args(driver, application, &[]).await
+    }
+
+    /// A session whose app is started with these command-line arguments.
+    pub async fn start_with_args(
+        driver: &'d Driver,
+        application: &Path,
+        args: &[&str],
+    ) -> Session<'d> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()
             .unwrap();
         let caps = json!({"capabilities": {"alwaysMatch": {
-            "tauri:options": {"application": application.to_str().unwrap()}
+            "tauri:options": {"application": application.to_str().unwrap(), "args": args}
         }}});
         let root = format!("http://127.0.0.1:{}", driver.port);
         let reply: Value = http
