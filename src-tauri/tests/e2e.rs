@@ -128,6 +128,17 @@ async fn type_npsso(s: &Session<'_>, text: &str) {
     s.type_text(&input, text).await;
 }
 
+/// Types a well-formed NPSSO and waits until Sign in accepts it; returns the button.
+async fn ready_to_sign_in(s: &Session<'_>, text: &str) -> webdriver::Element {
+    type_npsso(s, text).await;
+    let sign_in = s.visible("sign-in").await;
+    s.until("Sign in to be enabled", || async {
+        s.enabled(&sign_in).await.then_some(())
+    })
+    .await;
+    sign_in
+}
+
 /// Minutes in "Expires in 59 min 58 s".
 fn minutes_left(text: &str) -> u32 {
     let before = text.split(" min").next().unwrap();
@@ -179,12 +190,7 @@ async fn the_whole_flow_in_a_real_window() {
     run.shot(&s, "wizard-3-invalid").await;
 
     // A well-formed NPSSO that Sony does not accept: back to step 2 with the reason.
-    type_npsso(&s, &"A".repeat(64)).await;
-    let sign_in = s.visible("sign-in").await;
-    eventually("Sign in to be enabled", || async {
-        s.enabled(&sign_in).await.then_some(())
-    })
-    .await;
+    let sign_in = ready_to_sign_in(&s, &"A".repeat(64)).await;
     s.click(&sign_in).await;
     s.text_containing("error-message", "did not accept this NPSSO")
         .await;
@@ -192,12 +198,7 @@ async fn the_whole_flow_in_a_real_window() {
     assert_eq!(standin.count(Endpoint::TokenCode), 0);
 
     // The real one, pasted as the whole JSON line.
-    type_npsso(&s, &format!("{{\"npsso\":\"{}\"}}", standin.npsso())).await;
-    let sign_in = s.visible("sign-in").await;
-    eventually("Sign in to be enabled", || async {
-        s.enabled(&sign_in).await.then_some(())
-    })
-    .await;
+    let sign_in = ready_to_sign_in(&s, &format!("{{\"npsso\":\"{}\"}}", standin.npsso())).await;
     run.shot(&s, "wizard-5-ready").await;
     s.click(&sign_in).await;
     let name = s
@@ -315,22 +316,12 @@ async fn the_whole_flow_in_a_real_window() {
     s.text_containing("error-message", "Found 6 characters")
         .await;
     dark.shot(&s, "wizard-3-invalid").await;
-    type_npsso(&s, &"A".repeat(64)).await;
-    let sign_in = s.visible("sign-in").await;
-    eventually("Sign in to be enabled", || async {
-        s.enabled(&sign_in).await.then_some(())
-    })
-    .await;
+    let sign_in = ready_to_sign_in(&s, &"A".repeat(64)).await;
     s.click(&sign_in).await;
     s.text_containing("error-message", "did not accept this NPSSO")
         .await;
     dark.shot(&s, "wizard-4-rejected").await;
-    type_npsso(&s, &standin.npsso()).await;
-    let sign_in = s.visible("sign-in").await;
-    eventually("Sign in to be enabled", || async {
-        s.enabled(&sign_in).await.then_some(())
-    })
-    .await;
+    let sign_in = ready_to_sign_in(&s, &standin.npsso()).await;
     dark.shot(&s, "wizard-5-ready").await;
     // This sign-in's access token expires in just over 5 minutes: the app refreshes it by
     // itself (it refreshes 5 minutes ahead, checking every 15 s) and the page follows.
@@ -403,12 +394,7 @@ async fn without_a_keychain_the_window_explains_and_offers_session_only() {
 
     s.click(&s.visible("keychain-session-only").await).await;
     s.visible("session-banner").await;
-    type_npsso(&s, &standin.npsso()).await;
-    let sign_in = s.visible("sign-in").await;
-    eventually("Sign in to be enabled", || async {
-        s.enabled(&sign_in).await.then_some(())
-    })
-    .await;
+    let sign_in = ready_to_sign_in(&s, &standin.npsso()).await;
     s.click(&sign_in).await;
     s.text_containing("account-name", &standin.online_id())
         .await;
@@ -445,12 +431,7 @@ async fn demo_mode_walks_the_whole_flow_offline() {
     assert!(pages[1].ends_with("/api/v1/ssocookie"), "{pages:?}");
     let line = reqwest::get(pages[1]).await.unwrap().text().await.unwrap();
     assert!(line.starts_with("{\"npsso\":\""), "{line}");
-    type_npsso(&s, &line).await;
-    let sign_in = s.visible("sign-in").await;
-    eventually("Sign in to be enabled", || async {
-        s.enabled(&sign_in).await.then_some(())
-    })
-    .await;
+    let sign_in = ready_to_sign_in(&s, &line).await;
     s.click(&sign_in).await;
     s.text_containing("account-name", "Demo_Player").await;
     s.text_containing("refresh-expiry", "59 days").await;

@@ -202,33 +202,27 @@ impl<'d> Session<'d> {
         .await
     }
 
-    /// [`eventually`], plus a screenshot of the window (`failure-*.png`) when it times out.
-    pub async fn until<T, F, Fut>(&self, what: &str, mut check: F) -> T
+    /// [`eventually`], plus a screenshot and the page source (`failure-*.png`, `.html`) when it
+    /// times out.
+    pub async fn until<T, F, Fut>(&self, what: &str, check: F) -> T
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Option<T>>,
     {
-        let started = Instant::now();
-        loop {
-            if let Some(value) = check().await {
-                return value;
-            }
-            if started.elapsed() > WAIT {
-                let name: String = what
-                    .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                    .collect();
-                let path = artifacts_dir().join(format!("failure-{name}.png"));
-                self.screenshot(&path).await;
-                let source = self.source().await;
-                let _ = std::fs::write(path.with_extension("html"), &source);
-                panic!(
-                    "timed out waiting for {what} (screenshot: {})",
-                    path.display()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        if let Some(value) = poll(check).await {
+            return value;
         }
+        let name: String = what
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let path = artifacts_dir().join(format!("failure-{name}.png"));
+        self.screenshot(&path).await;
+        let _ = std::fs::write(path.with_extension("html"), self.source().await);
+        panic!(
+            "timed out waiting for {what} (screenshot: {})",
+            path.display()
+        );
     }
 
     pub async fn displayed(&self, e: &Element) -> bool {
@@ -331,7 +325,18 @@ impl<'d> Session<'d> {
 }
 
 /// Polls `check` every 100 ms until it gives `Some`, or fails the test after [`WAIT`].
-pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+pub async fn eventually<T, F, Fut>(what: &str, check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    poll(check)
+        .await
+        .unwrap_or_else(|| panic!("timed out waiting for {what}"))
+}
+
+/// Polls `check` every 100 ms for up to [`WAIT`]; `None` when it never gave `Some`.
+async fn poll<T, F, Fut>(mut check: F) -> Option<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
@@ -339,9 +344,11 @@ where
     let started = Instant::now();
     loop {
         if let Some(value) = check().await {
-            return value;
+            return Some(value);
         }
-        assert!(started.elapsed() < WAIT, "timed out waiting for {what}");
+        if started.elapsed() > WAIT {
+            return None;
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
