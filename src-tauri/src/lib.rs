@@ -64,6 +64,12 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
+            // Open the keychain (its self-check is a few D-Bus round trips) while WebKit starts,
+            // rather than when the page first asks.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let _ = handle.state::<AppState>().accounts().await;
+            });
             refresher::spawn(app.handle().clone());
             Ok(())
         });

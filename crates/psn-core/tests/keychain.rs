@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::{Duration as Span, Utc};
-use psn_core::vault::{KeychainStore, SecretStore};
+use psn_core::vault::{KeychainStore, SecretStore, WINDOWS_MAX_CHARS};
 use psn_core::{
     parse_npsso, AccessToken, Accounts, ClientConfig, Endpoints, IdToken, PsnClient, RefreshToken,
     TokenSet, Vault,
@@ -86,10 +86,24 @@ fn four_kilobyte_tokens_round_trip() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let vault = open(&common::unique_service("big"), dir.path());
+    let service = common::unique_service("big");
+    let vault = open(&service, dir.path());
     let big = token_set("big", 4096);
     vault.save("1111", &big).unwrap();
-    assert_eq!(vault.load("1111").unwrap(), Some(big));
+    assert_eq!(vault.load("1111").unwrap(), Some(big.clone()));
+    // Windows' chunked layout, through the real Secret Service too.
+    let chunked = open(&service, dir.path()).with_max_entry_chars(WINDOWS_MAX_CHARS);
+    let other = token_set("other", 4096);
+    chunked.save("2222", &other).unwrap();
+    assert!(
+        KeychainStore::new(&service)
+            .get("2222/head")
+            .unwrap()
+            .unwrap()
+            .len()
+            < 300
+    );
+    assert_eq!(vault.load("2222").unwrap(), Some(other));
 }
 
 #[test]

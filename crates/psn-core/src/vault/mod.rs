@@ -1,23 +1,26 @@
 //! The token vault: token sets in the OS keychain, a few non-secret facts in a small file.
 //!
 //! # Entry layout
-//! Windows keeps at most 2560 bytes per credential and keyring stores strings there as UTF-16,
-//! so one entry holds at most 1280 characters, while a PSN token set (three JWTs) is several
-//! KB. A set is therefore serialized to JSON and cut into chunks of [`CHUNK_CHARS`] characters,
-//! written under a fresh *generation*:
+//! A set is serialized to JSON (several KB: three JWTs) and kept under one *head* entry per
+//! account. Where the platform takes entries that large (Secret Service, macOS Keychain), the
+//! head holds the whole set inline: one keychain round trip to load, one to save. Windows keeps
+//! at most 2560 bytes per credential and keyring stores strings there as UTF-16, so an entry
+//! holds at most 1280 characters ([`WINDOWS_MAX_CHARS`]); there the JSON is cut into chunks of
+//! [`CHUNK_CHARS`] characters written under a fresh *generation*, and the head only names them:
 //!
 //! ```text
-//! service "psn-auth", user "<account>/<generation>/<i>"   chunk i of that generation
-//! service "psn-auth", user "<account>/head"               {"v":1,"gen":…,"chunks":n,"sha256":…}
+//! service "psn-auth", user "<account>/head"               {"v":1,"gen":…,"chunks":n,"sha256":…[,"inline":…]}
+//! service "psn-auth", user "<account>/<generation>/<i>"   chunk i of that generation (Windows)
 //! ```
 //!
 //! # Never a torn set
-//! A save writes every chunk of the new generation first and the head last. A keychain updates
-//! one entry atomically, so until the head is written the old head still names the old, intact
-//! chunks; after it, the new head names the new ones. The SHA-256 in the head makes a load that
-//! somehow meets a mix of generations fail loudly instead of returning a wrong set. Old chunks
-//! are deleted only after the new head is in place (best effort: a leftover is garbage, never a
-//! valid set). Tests prove this with [`MemoryStore`] failing the N-th write for every N.
+//! A keychain updates one entry atomically. Inline, a save is that one write. Chunked, a save
+//! writes every chunk of the new generation first and the head last: until the head is written
+//! the old head still names the old, intact chunks; after it, the new head names the new ones.
+//! The SHA-256 in the head makes a load that somehow meets a mix of generations fail loudly
+//! instead of returning a wrong set. Old chunks are deleted only after the new head is in place
+//! (best effort: a leftover is garbage, never a valid set). Tests prove this for both layouts
+//! with [`MemoryStore`] failing the N-th write for every N.
 //!
 //! # Non-secret facts
 //! The account list, online IDs, deadlines and the active account live in `accounts.json` in
@@ -42,8 +45,15 @@ pub use meta::{AccountMeta, MetaFile};
 
 use crate::tokens::{StoredTokenSet, TokenSet};
 
-/// Characters per keychain entry: well under Windows' 1280 UTF-16 units, with room to spare.
+/// Characters per chunk: well under Windows' 1280 UTF-16 units, with room for nothing else.
 pub const CHUNK_CHARS: usize = 1000;
+
+/// The largest entry this platform's keychain is asked to keep, in UTF-16 units.
+pub const PLATFORM_MAX_CHARS: usize = if cfg!(windows) {
+    WINDOWS_MAX_CHARS
+} else {
+    64 * 1024
+};
 
 /// Where tokens are kept: keeps real and demo tokens apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,12 +146,26 @@ struct Head {
     gen: String,
     chunks: usize,
     sha256: String,
+    /// The whole set, where one entry may hold it (then `chunks` is 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    inline: Option<String>,
+}
+
+impl Drop for Head {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        if let Some(inline) = self.inline.as_mut() {
+            inline.zeroize();
+        }
+    }
 }
 
 /// Token sets by account, plus the metadata file. Cheap to clone.
 #[derive(Clone)]
 pub struct Vault {
     store: Arc<dyn SecretStore>,
+    /// Largest entry the store takes, in UTF-16 units; decides inline or chunked.
+    max_entry_chars: usize,
     meta: Arc<MetaFile>,
     session_only: bool,
     /// Runs once, before the first save, when the vault was opened lazily.
@@ -202,11 +226,18 @@ impl Vault {
     pub fn with_store(store: Arc<dyn SecretStore>, meta: MetaFile) -> Self {
         Self {
             store,
+            max_entry_chars: PLATFORM_MAX_CHARS,
             meta: Arc::new(meta),
             session_only: false,
             pending_check: Arc::new(OnceLock::new()),
             checker: None,
         }
+    }
+
+    /// Sets the largest entry the store takes (tests: Windows' limit on any platform).
+    pub fn with_max_entry_chars(mut self, chars: usize) -> Self {
+        self.max_entry_chars = chars;
+        self
     }
 
     pub fn is_session_only(&self) -> bool {
@@ -233,24 +264,32 @@ impl Vault {
         let json = Zeroizing::new(
             serde_json::to_string(&tokens.to_stored()).expect("token set serializes"),
         );
-        let chunks = split(&json);
-        let head = Head {
+        let old = self.read_head(account).ok().flatten();
+        let mut head = Head {
             v: 1,
             gen: new_generation(),
-            chunks: chunks.len(),
+            chunks: 0,
             sha256: hex_sha256(json.as_bytes()),
+            inline: Some(json.to_string()),
         };
-        let old = self.read_head(account).ok().flatten();
+        let inline_json = serde_json::to_string(&head).expect("head serializes");
+        let fits_inline = inline_json.encode_utf16().count() <= self.max_entry_chars;
+        drop(Zeroizing::new(inline_json));
 
         let mut written = 0;
-        for (i, chunk) in chunks.iter().enumerate() {
-            if let Err(e) = self.store.set(&chunk_key(account, &head.gen, i), chunk) {
-                self.delete_chunks(account, &head.gen, written);
-                return Err(e);
+        if !fits_inline {
+            head.inline = None;
+            let chunks = split(&json);
+            head.chunks = chunks.len();
+            for (i, chunk) in chunks.iter().enumerate() {
+                if let Err(e) = self.store.set(&chunk_key(account, &head.gen, i), chunk) {
+                    self.delete_chunks(account, &head.gen, written);
+                    return Err(e);
+                }
+                written += 1;
             }
-            written += 1;
         }
-        let head_json = serde_json::to_string(&head).expect("head serializes");
+        let head_json = Zeroizing::new(serde_json::to_string(&head).expect("head serializes"));
         if let Err(e) = self.store.set(&head_key(account), &head_json) {
             self.delete_chunks(account, &head.gen, written);
             return Err(e);
@@ -269,7 +308,7 @@ impl Vault {
         let corrupt = || VaultError::Corrupt {
             account: account.to_owned(),
         };
-        let mut json = Zeroizing::new(String::new());
+        let mut json = Zeroizing::new(head.inline.clone().unwrap_or_default());
         for i in 0..head.chunks {
             let chunk = self
                 .store

@@ -28,8 +28,18 @@ fn token_set(tag: &str, token_len: usize) -> TokenSet {
     }
 }
 
+/// This platform's layout: on Linux and macOS a set is one inline entry.
 fn vault(store: &Arc<MemoryStore>) -> Vault {
     Vault::with_store(store.clone(), MetaFile::in_memory())
+}
+
+/// Windows' layout, on any platform: chunks under 1280 UTF-16 units and a head naming them.
+fn windows_vault(store: &Arc<MemoryStore>) -> Vault {
+    vault(store).with_max_entry_chars(WINDOWS_MAX_CHARS)
+}
+
+fn both_layouts() -> [(&'static str, fn(&Arc<MemoryStore>) -> Vault); 2] {
+    [("platform", vault), ("windows", windows_vault)]
 }
 
 #[test]
@@ -57,7 +67,7 @@ fn missing_account_loads_as_none_and_delete_is_idempotent() {
 #[test]
 fn four_kilobyte_tokens_fit_windows_entry_limit() {
     let store = Arc::new(MemoryStore::new().with_max_chars(WINDOWS_MAX_CHARS));
-    let v = vault(&store);
+    let v = windows_vault(&store);
     let set = token_set("big", 4096);
     v.save("111", &set).unwrap();
     assert!(store.longest_value() <= WINDOWS_MAX_CHARS);
@@ -67,14 +77,44 @@ fn four_kilobyte_tokens_fit_windows_entry_limit() {
 
 #[test]
 fn replacing_a_set_removes_the_old_chunks() {
+    for (layout, make) in both_layouts() {
+        let store = Arc::new(MemoryStore::new());
+        let v = make(&store);
+        v.save("111", &token_set("old", 3000)).unwrap();
+        let after_first = store.keys().len();
+        let new = token_set("new", 3000);
+        v.save("111", &new).unwrap();
+        assert_eq!(store.keys().len(), after_first, "{layout}");
+        assert_eq!(v.load("111").unwrap(), Some(new), "{layout}");
+    }
+}
+
+#[test]
+fn inline_layout_is_one_entry_and_one_write() {
     let store = Arc::new(MemoryStore::new());
     let v = vault(&store);
-    v.save("111", &token_set("old", 3000)).unwrap();
-    let after_first = store.keys().len();
-    let new = token_set("new", 3000);
-    v.save("111", &new).unwrap();
-    assert_eq!(store.keys().len(), after_first);
-    assert_eq!(v.load("111").unwrap(), Some(new));
+    let set = token_set("big", 4096);
+    v.save("111", &set).unwrap();
+    if cfg!(windows) {
+        return;
+    }
+    assert_eq!(store.keys(), ["111/head"]);
+    assert_eq!(store.writes(), 1);
+    assert_eq!(v.load("111").unwrap(), Some(set));
+}
+
+#[test]
+fn changing_layout_leaves_no_stale_chunks() {
+    let store = Arc::new(MemoryStore::new());
+    windows_vault(&store)
+        .save("111", &token_set("chunked", 3000))
+        .unwrap();
+    assert!(store.keys().len() > 2);
+    let inline = token_set("inline", 3000);
+    let v = vault(&store).with_max_entry_chars(64 * 1024);
+    v.save("111", &inline).unwrap();
+    assert_eq!(store.keys(), ["111/head"]);
+    assert_eq!(v.load("111").unwrap(), Some(inline));
 }
 
 #[test]
@@ -90,33 +130,41 @@ fn accounts_are_independent() {
     assert_eq!(v.load("222").unwrap(), Some(b));
 }
 
-/// A save is `chunks + 1` writes. Failing any one of them leaves the previous set loadable and
-/// intact; only when every write succeeds does the new set appear.
+/// A chunked save is `chunks + 1` writes, an inline one a single write. Failing any one of
+/// them leaves the previous set loadable and intact; only when every write succeeds does the
+/// new set appear.
 #[test]
 fn failing_the_nth_write_never_tears_a_set() {
     let old = token_set("old", 4096);
     let new = token_set("new", 4096);
-    let writes_per_save = {
-        let store = Arc::new(MemoryStore::new());
-        vault(&store).save("111", &new).unwrap();
-        store.writes()
-    };
-    assert!(writes_per_save > 3);
-    for n in 1..=writes_per_save + 1 {
-        let store = Arc::new(MemoryStore::new().with_max_chars(WINDOWS_MAX_CHARS));
-        let v = vault(&store);
-        v.save("111", &old).unwrap();
-        let keys_before = store.keys();
-        store.fail_nth_write(n);
-        let result = v.save("111", &new);
-        let loaded = v.load("111").unwrap().expect("a set is always there");
-        if n <= writes_per_save {
-            assert!(result.is_err(), "write {n} should have failed");
-            assert_eq!(loaded, old, "failing write {n} must keep the old set");
-            assert_eq!(store.keys(), keys_before, "failing write {n} left debris");
-        } else {
-            result.unwrap();
-            assert_eq!(loaded, new);
+    for (layout, make) in both_layouts() {
+        let writes_per_save = {
+            let store = Arc::new(MemoryStore::new());
+            make(&store).save("111", &new).unwrap();
+            store.writes()
+        };
+        if layout == "windows" {
+            assert!(writes_per_save > 3);
+        }
+        for n in 1..=writes_per_save + 1 {
+            let store = Arc::new(MemoryStore::new());
+            let v = make(&store);
+            v.save("111", &old).unwrap();
+            let keys_before = store.keys();
+            store.fail_nth_write(n);
+            let result = v.save("111", &new);
+            let loaded = v.load("111").unwrap().expect("a set is always there");
+            if n <= writes_per_save {
+                assert!(result.is_err(), "{layout}: write {n} should have failed");
+                assert_eq!(
+                    loaded, old,
+                    "{layout}: failing write {n} must keep the old set"
+                );
+                assert_eq!(store.keys(), keys_before, "{layout}: write {n} left debris");
+            } else {
+                result.unwrap();
+                assert_eq!(loaded, new, "{layout}");
+            }
         }
     }
 }
@@ -126,7 +174,7 @@ fn failing_the_nth_write_of_a_first_save_leaves_nothing() {
     let new = token_set("new", 2000);
     for n in 1..=5 {
         let store = Arc::new(MemoryStore::new());
-        let v = vault(&store);
+        let v = windows_vault(&store);
         store.fail_nth_write(n);
         assert!(v.save("111", &new).is_err());
         assert_eq!(v.load("111").unwrap(), None);
@@ -135,9 +183,21 @@ fn failing_the_nth_write_of_a_first_save_leaves_nothing() {
 }
 
 #[test]
+fn a_tampered_inline_set_is_detected_not_loaded() {
+    let store = Arc::new(MemoryStore::new());
+    let v = vault(&store).with_max_entry_chars(64 * 1024);
+    v.save("111", &token_set("a", 2000)).unwrap();
+    let head = store.get("111/head").unwrap().unwrap();
+    store
+        .set("111/head", &head.replace("access-a", "access-b"))
+        .unwrap();
+    assert_eq!(v.load("111").unwrap_err().kind(), "keychain_corrupt");
+}
+
+#[test]
 fn a_mixed_generation_is_detected_not_loaded() {
     let store = Arc::new(MemoryStore::new());
-    let v = vault(&store);
+    let v = windows_vault(&store);
     v.save("111", &token_set("a", 2000)).unwrap();
     let chunk = store
         .keys()
