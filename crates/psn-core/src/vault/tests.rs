@@ -38,7 +38,10 @@ fn windows_vault(store: &Arc<MemoryStore>) -> Vault {
     vault(store).with_max_entry_chars(WINDOWS_MAX_CHARS)
 }
 
-fn both_layouts() -> [(&'static str, fn(&Arc<MemoryStore>) -> Vault); 2] {
+/// Builds a vault over a store, in one layout.
+type MakeVault = fn(&Arc<MemoryStore>) -> Vault;
+
+fn both_layouts() -> [(&'static str, MakeVault); 2] {
     [("platform", vault), ("windows", windows_vault)]
 }
 
