@@ -1,11 +1,12 @@
-//! The OS keychain through keyring 3, with every call bounded in time.
+//! The OS keychain, with every call bounded in time.
 //!
-//! The platform credential type is named explicitly (Secret Service, macOS Keychain, Windows
-//! Credential Manager) instead of going through `keyring::Entry::new`, whose default store is
-//! an in-memory mock whenever no platform feature applies: tokens "saved" there would vanish at
-//! exit. On any other target this module does not compile. keyring 3 was kept over the newer
-//! `keyring-core` store crates because its three platform stores are the ones verified on this
-//! project's test rig, and it is what the design card named.
+//! Each platform's store is named explicitly: the Secret Service on Linux (through
+//! dbus-secret-service with one session per process, see `secret_service.rs`), and keyring 3's
+//! macOS Keychain and Windows Credential Manager credentials elsewhere, instead of
+//! `keyring::Entry::new`, whose default store is an in-memory mock whenever no platform feature
+//! applies: tokens "saved" there would vanish at exit. On any other target this module does not
+//! compile. keyring 3 was kept over the newer `keyring-core` store crates because its platform
+//! stores are the ones the design card named and this project's rig verified.
 //!
 //! A Secret Service call is a D-Bus round trip that can hang (a daemon stuck on an unlock
 //! prompt, a dead bus). Each call runs on its own thread and is abandoned after
@@ -17,9 +18,6 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use super::{SecretStore, VaultError, VaultResult};
-
-#[cfg(target_os = "linux")]
-use keyring::secret_service::SsCredential as PlatformCredential;
 
 #[cfg(target_os = "macos")]
 use keyring::macos::MacCredential as PlatformCredential;
@@ -34,10 +32,21 @@ compile_error!("PSN Auth stores tokens only in a real OS keychain: Linux, macOS 
 pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// One keychain service (`psn-auth`, `psn-auth-demo`, or a test's own).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct KeychainStore {
     service: String,
     timeout: Duration,
+    #[cfg(target_os = "linux")]
+    backend: super::secret_service::Backend,
+}
+
+impl std::fmt::Debug for KeychainStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeychainStore")
+            .field("service", &self.service)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 impl KeychainStore {
@@ -45,6 +54,8 @@ impl KeychainStore {
         Self {
             service: service.to_owned(),
             timeout: KEYCHAIN_TIMEOUT,
+            #[cfg(target_os = "linux")]
+            backend: Default::default(),
         }
     }
 
@@ -71,7 +82,8 @@ impl KeychainStore {
         }
     }
 
-    fn bounded<T: Send + 'static>(
+    #[cfg(not(target_os = "linux"))]
+    fn keyring<T: Send + 'static>(
         &self,
         key: &str,
         op: impl FnOnce(keyring::Entry) -> keyring::Result<T> + Send + 'static,
@@ -79,27 +91,50 @@ impl KeychainStore {
         let credential =
             PlatformCredential::new_with_target(None, &self.service, key).map_err(map_error)?;
         let entry = keyring::Entry::new_with_credential(Box::new(credential));
-        let (tx, rx) = mpsc::channel();
-        std::thread::Builder::new()
-            .name("keychain".into())
-            .spawn(move || {
-                let _ = tx.send(op(entry));
-            })
-            .map_err(|e| VaultError::Store {
-                reason: format!("could not start a keychain thread ({e})"),
-            })?;
-        match rx.recv_timeout(self.timeout) {
-            Ok(result) => result.map_err(map_error),
-            Err(_) => Err(VaultError::TimedOut {
-                secs: self.timeout.as_secs().max(1),
-            }),
-        }
+        bounded(self.timeout, move || op(entry).map_err(map_error))
     }
 }
 
+/// Runs `op` on a thread of its own and gives up after `timeout`: a D-Bus call to a wedged
+/// daemon must not hang the app or the CLI. The abandoned thread ends when the call does.
+pub(crate) fn bounded<T: Send + 'static>(
+    timeout: Duration,
+    op: impl FnOnce() -> VaultResult<T> + Send + 'static,
+) -> VaultResult<T> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("keychain".into())
+        .spawn(move || {
+            let _ = tx.send(op());
+        })
+        .map_err(|e| VaultError::Store {
+            reason: format!("could not start a keychain thread ({e})"),
+        })?;
+    rx.recv_timeout(timeout)
+        .unwrap_or(Err(VaultError::TimedOut {
+            secs: timeout.as_secs().max(1),
+        }))
+}
+
+#[cfg(target_os = "linux")]
 impl SecretStore for KeychainStore {
     fn get(&self, key: &str) -> VaultResult<Option<Zeroizing<String>>> {
-        match self.bounded(key, |entry| entry.get_password()) {
+        self.backend.get(&self.service, key, self.timeout)
+    }
+
+    fn set(&self, key: &str, value: &str) -> VaultResult<()> {
+        self.backend.set(&self.service, key, value, self.timeout)
+    }
+
+    fn delete(&self, key: &str) -> VaultResult<()> {
+        self.backend.delete(&self.service, key, self.timeout)
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+impl SecretStore for KeychainStore {
+    fn get(&self, key: &str) -> VaultResult<Option<Zeroizing<String>>> {
+        match self.keyring(key, |entry| entry.get_password()) {
             Ok(value) => Ok(Some(Zeroizing::new(value))),
             Err(VaultError::Store { reason }) if reason == NO_ENTRY => Ok(None),
             Err(e) => Err(e),
@@ -108,21 +143,23 @@ impl SecretStore for KeychainStore {
 
     fn set(&self, key: &str, value: &str) -> VaultResult<()> {
         let value = Zeroizing::new(value.to_owned());
-        self.bounded(key, move |entry| entry.set_password(&value))
+        self.keyring(key, move |entry| entry.set_password(&value))
     }
 
     fn delete(&self, key: &str) -> VaultResult<()> {
-        match self.bounded(key, |entry| entry.delete_credential()) {
+        match self.keyring(key, |entry| entry.delete_credential()) {
             Err(VaultError::Store { reason }) if reason == NO_ENTRY => Ok(()),
             other => other,
         }
     }
 }
 
+#[cfg(not(target_os = "linux"))]
 const NO_ENTRY: &str = "no such entry";
 
 /// Turns keyring's errors into ones that say what is missing. keyring's own texts never hold a
 /// secret, but only their gist is kept.
+#[cfg(not(target_os = "linux"))]
 fn map_error(error: keyring::Error) -> VaultError {
     use keyring::Error as K;
     match error {

@@ -31,6 +31,8 @@
 mod keychain;
 mod memory;
 pub mod meta;
+#[cfg(target_os = "linux")]
+mod secret_service;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
