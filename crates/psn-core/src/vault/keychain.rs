@@ -177,27 +177,13 @@ fn map_error(error: keyring::Error) -> VaultError {
                 }
             }
         }
-        K::PlatformFailure(inner) => {
-            let text = inner.to_string().to_ascii_lowercase();
-            let reason = if text.contains("locked") {
-                return VaultError::Locked;
-            } else if text.contains("autolaunch") || text.contains("dbus_session_bus_address") {
-                "there is no D-Bus session bus to reach it through"
-            } else if text.contains("serviceunknown")
-                || text.contains("not provided by any")
-                || text.contains("no such name")
-                || text.contains("name has no owner")
-            {
-                "no Secret Service (GNOME Keyring or KWallet) is running"
-            } else if text.contains("no such file") || text.contains("connection refused") {
-                "the D-Bus session bus could not be reached"
-            } else {
-                "the keychain service reported a failure"
-            };
-            VaultError::Unavailable {
-                reason: reason.into(),
-            }
+        // macOS and Windows report a locked keychain or a denied prompt in the text only.
+        K::PlatformFailure(inner) if inner.to_string().to_ascii_lowercase().contains("lock") => {
+            VaultError::Locked
         }
+        K::PlatformFailure(_) => VaultError::Unavailable {
+            reason: "the keychain service reported a failure".into(),
+        },
         K::TooLong(field, limit) => VaultError::Store {
             reason: format!("{field} is longer than the keychain's limit of {limit}"),
         },
