@@ -18,6 +18,12 @@ import { renderDashboard, renderDashboardTimes } from './render-dashboard.js';
 import { showToast } from './toast-ui.js';
 import { confirmSignOut } from './dialog.js';
 
+// On Linux (WebKitGTK) generic font families resolve without fontconfig walking a list of
+// names first (~40 ms on the first layout, see BENCHMARKS.md); app.css keys on this.
+if (typeof navigator !== 'undefined' && /Linux/.test(navigator.userAgent ?? '')) {
+  document.documentElement.dataset.os = 'linux';
+}
+
 const VALIDATE_DEBOUNCE_MS = 150;
 const RESULT_PAUSE_MS = 1500;
 
