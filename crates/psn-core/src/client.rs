@@ -382,11 +382,11 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 fn looks_like_html(body: &str) -> bool {
+    let body = body.trim_start();
     let head = body
-        .trim_start()
-        .get(..64.min(body.trim_start().len()))
-        .unwrap_or("");
-    let head = head.to_ascii_lowercase();
+        .get(..64.min(body.len()))
+        .unwrap_or("")
+        .to_ascii_lowercase();
     head.starts_with("<!doctype") || head.starts_with("<html") || head.starts_with("<head")
 }
 

@@ -274,12 +274,11 @@ impl Vault {
             sha256: hex_sha256(json.as_bytes()),
             inline: Some(json.to_string()),
         };
-        let inline_json = serde_json::to_string(&head).expect("head serializes");
-        let fits_inline = inline_json.encode_utf16().count() <= self.max_entry_chars;
-        drop(Zeroizing::new(inline_json));
+        // The head with the set inline, written as is where one entry may hold it.
+        let mut head_json = Zeroizing::new(serde_json::to_string(&head).expect("head serializes"));
 
         let mut written = 0;
-        if !fits_inline {
+        if head_json.encode_utf16().count() > self.max_entry_chars {
             head.inline = None;
             let chunks = split(&json);
             head.chunks = chunks.len();
@@ -290,8 +289,8 @@ impl Vault {
                 }
                 written += 1;
             }
+            head_json = Zeroizing::new(serde_json::to_string(&head).expect("head serializes"));
         }
-        let head_json = Zeroizing::new(serde_json::to_string(&head).expect("head serializes"));
         if let Err(e) = self.store.set(&head_key(account), &head_json) {
             self.delete_chunks(account, &head.gen, written);
             return Err(e);
