@@ -187,7 +187,7 @@ impl Accounts {
                 active: None,
             });
         };
-        let (_, set) = self.tokens(Some(&account.account_id)).await?;
+        let set = self.load(&account.account_id).await?;
         Ok(Overview {
             accounts,
             active: Some(ActiveAccount {
@@ -216,12 +216,16 @@ impl Accounts {
     /// The stored set, as is.
     pub async fn tokens(&self, account: Option<&str>) -> Result<(String, TokenSet)> {
         let id = self.resolve(account).await?;
-        let key = id.clone();
-        let set = self
-            .blocking(move |vault| vault.load(&key))
-            .await?
-            .ok_or_else(|| Error::UnknownAccount(id.clone()))?;
+        let set = self.load(&id).await?;
         Ok((id, set))
+    }
+
+    /// The keychain's set for an account id already resolved.
+    async fn load(&self, id: &str) -> Result<TokenSet> {
+        let key = id.to_owned();
+        self.blocking(move |vault| vault.load(&key))
+            .await?
+            .ok_or_else(|| Error::UnknownAccount(id.to_owned()))
     }
 
     /// A set whose access token stays valid for at least `margin`, refreshing first (once,
@@ -254,11 +258,7 @@ impl Accounts {
         asked_at: DateTime<Utc>,
     ) -> Result<TokenSet> {
         let _guard = self.lock().await?;
-        let key = id.to_owned();
-        let current = self
-            .blocking(move |vault| vault.load(&key))
-            .await?
-            .ok_or_else(|| Error::UnknownAccount(id.to_owned()))?;
+        let current = self.load(id).await?;
         let now = Utc::now();
         let done_by_other = match margin {
             Some(margin) => !current.access_expires_within(margin, now),
