@@ -3,7 +3,8 @@
 
 /// Every command the webview may call. Keep in sync with `generate_handler!` in `src/lib.rs`.
 const COMMANDS: &[&str] = &[
-    "app_info",
+    "app_view",
+    "screen",
     "use_session_only",
     "retry_keychain",
     "validate_npsso",
@@ -11,7 +12,6 @@ const COMMANDS: &[&str] = &[
     "sign_in",
     "open_sign_in_page",
     "open_ssocookie_page",
-    "dashboard",
     "avatar",
     "copy_token",
     "refresh_now",

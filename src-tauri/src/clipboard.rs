@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, CLIPBOARD};
 
 #[cfg(target_os = "macos")]
 use arboard::SetExtApple as _;
@@ -111,8 +111,9 @@ impl SecretClipboard {
 
 fn unavailable(error: arboard::Error) -> CommandError {
     tracing::warn!("clipboard: {error}");
-    CommandError::new(
-        "clipboard_unavailable",
+    CommandError::app(
+        CLIPBOARD,
+        psn_core::Remedy::RetryLater,
         "The clipboard could not be used. Try again; on Linux, check that a desktop session (X11 \
          or Wayland) is running.",
     )

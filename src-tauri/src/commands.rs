@@ -5,27 +5,34 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
-use psn_core::endpoints::{SIGN_IN_PAGE, SSOCOOKIE_PAGE};
-use psn_core::{parse_npsso, AccountSummary, Overview};
+use psn_core::{parse_npsso, AccountSummary, Remedy};
 
-use crate::error::{CommandError, CommandResult};
-use crate::state::{AppInfo, AppState};
+use crate::error::{CommandError, CommandResult, BROWSER, BUSY};
+use crate::state::AppState;
+use crate::view::{AppView, Screen, SignInView};
 
+/// Banners and the screen to show: the first call the page makes.
 #[tauri::command]
-pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
-    Ok(state.info().await)
+pub async fn app_view(state: State<'_, AppState>) -> CommandResult<AppView> {
+    Ok(state.view().await)
+}
+
+/// The screen the data calls for now (after a refresh, a switch, a sign-out).
+#[tauri::command]
+pub async fn screen(state: State<'_, AppState>) -> CommandResult<Screen> {
+    Ok(state.screen().await)
 }
 
 #[tauri::command]
-pub async fn use_session_only(state: State<'_, AppState>) -> CommandResult<AppInfo> {
+pub async fn use_session_only(state: State<'_, AppState>) -> CommandResult<AppView> {
     state.use_session_only().await;
-    Ok(state.info().await)
+    Ok(state.view().await)
 }
 
 #[tauri::command]
-pub async fn retry_keychain(state: State<'_, AppState>) -> CommandResult<AppInfo> {
+pub async fn retry_keychain(state: State<'_, AppState>) -> CommandResult<AppView> {
     state.retry_keychain().await;
-    Ok(state.info().await)
+    Ok(state.view().await)
 }
 
 /// Live validation of the NPSSO field: never fails, never echoes the input.
@@ -61,12 +68,23 @@ pub fn read_clipboard(state: State<'_, AppState>) -> CommandResult<String> {
 }
 
 #[tauri::command]
-pub async fn sign_in(state: State<'_, AppState>, input: String) -> CommandResult<AccountSummary> {
+pub async fn sign_in(state: State<'_, AppState>, input: String) -> CommandResult<SignInView> {
     let Some(_running) = state.begin_sign_in() else {
-        return Err(CommandError::new("busy", "A sign-in is already running."));
+        return Err(CommandError::app(
+            BUSY,
+            Remedy::RetryLater,
+            "A sign-in is already running.",
+        ));
     };
     let npsso = parse_npsso(&input)?;
-    Ok(state.accounts().await?.sign_in(&npsso).await?)
+    let signed_in = state.accounts().await?.sign_in(&npsso).await?;
+    state
+        .refresh
+        .user_acted(Some(&signed_in.account.account_id));
+    Ok(SignInView {
+        account: signed_in.account,
+        screen: Screen::for_overview(signed_in.overview),
+    })
 }
 
 #[tauri::command]
@@ -74,8 +92,7 @@ pub fn open_sign_in_page<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> CommandResult<()> {
-    let url = state.demo_url().unwrap_or_else(|| SIGN_IN_PAGE.to_owned());
-    open_in_browser(&app, &url)
+    open_in_browser(&app, state.endpoints().sign_in_page().as_str())
 }
 
 #[tauri::command]
@@ -83,26 +100,18 @@ pub fn open_ssocookie_page<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> CommandResult<()> {
-    let url = state
-        .demo_url()
-        .map(|base| format!("{base}/api/v1/ssocookie"))
-        .unwrap_or_else(|| SSOCOOKIE_PAGE.to_owned());
-    open_in_browser(&app, &url)
+    open_in_browser(&app, state.endpoints().ssocookie_page().as_str())
 }
 
 fn open_in_browser<R: Runtime>(app: &AppHandle<R>, url: &str) -> CommandResult<()> {
     app.opener().open_url(url, None::<&str>).map_err(|e| {
         tracing::warn!("opening the browser failed: {e}");
-        CommandError::new(
-            "browser_unavailable",
+        CommandError::app(
+            BROWSER,
+            Remedy::Other,
             format!("Your browser could not be opened. Open this address in it yourself: {url}"),
         )
     })
-}
-
-#[tauri::command]
-pub async fn dashboard(state: State<'_, AppState>) -> CommandResult<Overview> {
-    Ok(state.accounts().await?.overview().await?)
 }
 
 /// The account's avatar as a `data:` URL (the page may not load remote images), or `None`.
@@ -114,6 +123,7 @@ pub async fn avatar(
     Ok(state.avatar(&account_id).await)
 }
 
+/// Which token to copy (the value never reaches the page, or a log).
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Which {
@@ -142,6 +152,7 @@ pub async fn copy_token<R: Runtime>(
     };
     let generation = state.clipboard.copy_secret(value)?;
     let clear_after = state.clipboard.clear_after();
+    tracing::info!(account = %account_id, ?which, clears_in_secs = clear_after.as_secs(), "copied");
     if !clear_after.is_zero() {
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(clear_after).await;
@@ -161,6 +172,7 @@ pub async fn refresh_now<R: Runtime>(
     state: State<'_, AppState>,
     account_id: String,
 ) -> CommandResult<AccountSummary> {
+    state.refresh.user_acted(Some(&account_id));
     let summary = state
         .accounts()
         .await?

@@ -1,22 +1,35 @@
-//! Errors as the webview receives them: a `kind` the UI branches on, the library's message for
-//! the user, and how long to wait when Sony said so. Never a secret: messages come from
-//! `psn_core`, whose errors hold none.
+//! Errors as the webview receives them: the library's `kind` and `remedy` (what the user must
+//! do: the UI picks its next step from it), the library's message, and how long to wait when
+//! Sony said so. Never a secret: messages come from `psn_core`, whose errors hold none.
 
+use psn_core::Remedy;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommandError {
-    pub kind: String,
+    /// A [`psn_core::ErrorKind`] name, or one of the window's own ([`BUSY`], [`BROWSER`],
+    /// [`CLIPBOARD`]).
+    pub kind: &'static str,
+    pub remedy: Remedy,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
 }
 
+/// A second sign-in while one runs.
+pub const BUSY: &str = "busy";
+/// The browser could not be opened.
+pub const BROWSER: &str = "browser_unavailable";
+/// The clipboard could not be used.
+pub const CLIPBOARD: &str = "clipboard_unavailable";
+
 impl CommandError {
-    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+    /// One of the window's own errors (not the library's).
+    pub fn app(kind: &'static str, remedy: Remedy, message: impl Into<String>) -> Self {
         Self {
-            kind: kind.to_owned(),
+            kind,
+            remedy,
             message: message.into(),
             retry_after_secs: None,
         }
@@ -26,7 +39,8 @@ impl CommandError {
 impl From<psn_core::Error> for CommandError {
     fn from(error: psn_core::Error) -> Self {
         Self {
-            kind: error.kind().to_owned(),
+            kind: error.kind().as_str(),
+            remedy: error.remedy(),
             message: error.to_string(),
             retry_after_secs: error.retry_after().map(|d| d.as_secs().max(1)),
         }
@@ -50,21 +64,47 @@ pub type CommandResult<T> = Result<T, CommandError>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use psn_core::ErrorKind;
+    use serde_json::json;
+
+    /// The whole JSON the webview gets, for every kind the library has.
+    #[test]
+    fn every_kind_reaches_the_page_as_kind_remedy_and_message() {
+        for kind in ErrorKind::ALL {
+            let error = psn_core::Error::example(*kind);
+            let message = error.to_string();
+            let mut expected = json!({
+                "kind": kind.as_str(),
+                "remedy": kind.remedy().as_str(),
+                "message": message,
+            });
+            if *kind == ErrorKind::RateLimited {
+                expected["retryAfterSecs"] = json!(90);
+            }
+            let sent = serde_json::to_value(CommandError::from(error)).unwrap();
+            assert_eq!(sent, expected, "{kind}");
+        }
+    }
 
     #[test]
-    fn serializes_kind_message_and_wait() {
-        let error: CommandError = psn_core::Error::RateLimited {
-            retry_after: Some(Duration::from_secs(90)),
-        }
-        .into();
-        let json = serde_json::to_value(&error).unwrap();
-        assert_eq!(json["kind"], "rate_limited");
-        assert_eq!(json["retryAfterSecs"], 90);
-        assert!(json["message"].as_str().unwrap().contains("Wait"));
-        let plain: CommandError = psn_core::Error::NpssoRejected.into();
-        let json = serde_json::to_value(&plain).unwrap();
-        assert_eq!(json["kind"], "npsso_rejected");
-        assert!(json.get("retryAfterSecs").is_none());
+    fn exact_json_for_a_rate_limit_and_a_rejected_npsso() {
+        let sent = serde_json::to_value(CommandError::from(psn_core::Error::RateLimited {
+            retry_after: Some(std::time::Duration::from_secs(120)),
+        }))
+        .unwrap();
+        assert_eq!(
+            sent,
+            json!({
+                "kind": "rate_limited",
+                "remedy": "retry_later",
+                "message": "Sony is limiting requests right now. Wait 2 minutes and try again; your stored tokens are untouched.",
+                "retryAfterSecs": 120,
+            })
+        );
+        let sent =
+            serde_json::to_value(CommandError::from(psn_core::Error::NpssoRejected)).unwrap();
+        assert_eq!(sent["kind"], "npsso_rejected");
+        assert_eq!(sent["remedy"], "new_npsso");
+        assert!(sent.get("retryAfterSecs").is_none());
     }
 }

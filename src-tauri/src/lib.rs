@@ -1,15 +1,18 @@
 //! PSN Auth's desktop app: a Tauri 2 window over `psn_core`.
 //!
 //! Window concerns only: start-up (`--demo`, endpoint overrides), the commands the webview may
-//! call ([`commands`]), copying secrets to the clipboard ([`clipboard`]), refreshing in the
-//! background ([`refresher`]), and one instance at a time. Every PSN rule lives in `psn_core`.
+//! call ([`commands`]) and the screen they describe ([`view`]), copying secrets to the
+//! clipboard ([`clipboard`]), refreshing in the background ([`refresher`]), the log file
+//! ([`logging`]), and one instance at a time. Every PSN rule lives in `psn_core`.
 
 pub mod clipboard;
 pub mod commands;
 pub mod error;
+pub mod logging;
 pub mod refresher;
 pub mod startup;
 pub mod state;
+pub mod view;
 
 use tauri::{Manager, Runtime};
 
@@ -21,7 +24,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, state: AppState) ->
     builder
         .manage(state)
         .invoke_handler(tauri::generate_handler![
-            commands::app_info,
+            commands::app_view,
+            commands::screen,
             commands::use_session_only,
             commands::retry_keychain,
             commands::validate_npsso,
@@ -29,7 +33,6 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, state: AppState) ->
             commands::sign_in,
             commands::open_sign_in_page,
             commands::open_ssocookie_page,
-            commands::dashboard,
             commands::avatar,
             commands::copy_token,
             commands::refresh_now,
@@ -64,6 +67,11 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
+            if let Ok(dir) = app.path().app_log_dir() {
+                if let Some(dir) = logging::init(&dir) {
+                    tracing::info!(version = env!("CARGO_PKG_VERSION"), log_dir = %dir.display(), "PSN Auth started");
+                }
+            }
             // Open the keychain (its self-check is a few D-Bus round trips) while WebKit starts,
             // rather than when the page first asks.
             let handle = app.handle().clone();

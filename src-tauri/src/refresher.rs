@@ -1,83 +1,135 @@
-//! Keeps access tokens fresh while the window is open: shortly before an account's access token
-//! expires, it is refreshed (through the same cross-process lock as the CLI, so a concurrent
-//! `psn-auth token` never causes a second refresh). The window hears `accounts-changed` after a
-//! refresh and `refresh-failed` when one fails; a rejected refresh token is not retried until the
-//! account signs in again, a temporary failure after Sony's `Retry-After` or a minute.
+//! Keeps access tokens fresh while the app runs: a loop over the library's
+//! [`RefreshSchedule`](psn_core::RefreshSchedule), which decides when each account is due, how
+//! long to back off after a temporary failure, and when to stop until the user acts. Refreshes
+//! go through the same cross-process lock as the CLI, so a concurrent `psn-auth token` never
+//! causes a second refresh. The window hears `accounts-changed` after a refresh and
+//! `refresh-failed` (the error as commands send it, plus whether the refresher stopped) when one
+//! fails.
 
-use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
+use psn_core::refresh::AfterFailure;
+use psn_core::{Decision, RefreshSchedule};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tokio::sync::Notify;
 
+use crate::error::CommandError;
 use crate::state::AppState;
 
-/// Refresh this long before the access token expires.
-pub const REFRESH_AHEAD: Duration = Duration::from_secs(5 * 60);
-const TICK: Duration = Duration::from_secs(15);
-const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(60);
+/// The longest the loop sleeps: accounts added by the CLI are noticed within this time.
+const MAX_SLEEP: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RefreshFailed {
-    account_id: String,
-    kind: String,
-    message: String,
+pub struct RefreshFailed {
+    pub account_id: String,
+    #[serde(flatten)]
+    pub error: CommandError,
+    /// True when nothing is tried again until the user acts.
+    pub stopped: bool,
+}
+
+/// The schedule, shared with the commands through which the user acts.
+#[derive(Default)]
+pub struct RefreshControl {
+    schedule: Mutex<RefreshSchedule>,
+    wake: Notify,
+}
+
+impl RefreshControl {
+    /// The user did something about `account_id` (Refresh now, a new sign-in, unlocked the
+    /// keychain): forget its stop and back-off, and look again now.
+    pub fn user_acted(&self, account_id: Option<&str>) {
+        if let Some(id) = account_id {
+            self.schedule.lock().unwrap().resume(id);
+        }
+        self.wake.notify_one();
+    }
+
+    /// The user acted on the keychain: every account may refresh again.
+    pub fn keychain_changed(&self, account_ids: &[String]) {
+        let mut schedule = self.schedule.lock().unwrap();
+        for id in account_ids {
+            schedule.resume(id);
+        }
+        drop(schedule);
+        self.wake.notify_one();
+    }
 }
 
 pub fn spawn<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
-        // Per account: skip until this time; `obtained_at` of the set that failed for good.
-        let mut not_before: HashMap<String, DateTime<Utc>> = HashMap::new();
-        let mut given_up: HashMap<String, DateTime<Utc>> = HashMap::new();
+        let mut sleep = Duration::ZERO;
         loop {
-            tokio::time::sleep(TICK).await;
             let state = app.state::<AppState>();
-            let Ok(accounts) = state.accounts().await else {
-                continue;
-            };
-            let Ok(list) = accounts.list().await else {
-                continue;
-            };
-            let now = Utc::now();
-            for account in list {
-                let id = account.account_id.clone();
-                if given_up.get(&id) == Some(&account.obtained_at)
-                    || not_before.get(&id).is_some_and(|t| *t > now)
-                    || account.refresh_expires_at <= now
-                    || account.access_expires_at
-                        - chrono::Duration::from_std(REFRESH_AHEAD).unwrap()
-                        > now
-                {
-                    continue;
-                }
-                match accounts.fresh_tokens(Some(&id), REFRESH_AHEAD).await {
-                    Ok(_) => {
-                        not_before.remove(&id);
-                        let _ = app.emit("accounts-changed", ());
-                    }
-                    Err(e) => {
-                        if e.kind() == "refresh_rejected" {
-                            given_up.insert(id.clone(), account.obtained_at);
-                        } else {
-                            let wait = e.retry_after().unwrap_or(RETRY_AFTER_FAILURE);
-                            not_before.insert(
-                                id.clone(),
-                                now + chrono::Duration::from_std(wait).unwrap_or_default(),
-                            );
-                        }
-                        let _ = app.emit(
-                            "refresh-failed",
-                            RefreshFailed {
-                                account_id: id,
-                                kind: e.kind().to_owned(),
-                                message: e.to_string(),
-                            },
-                        );
-                    }
-                }
+            tokio::select! {
+                _ = tokio::time::sleep(sleep) => {}
+                _ = state.refresh.wake.notified() => {}
             }
+            sleep = pass(&app).await.unwrap_or(MAX_SLEEP).min(MAX_SLEEP);
         }
     });
+}
+
+/// One look at every account; returns how long until the next one needs attention.
+async fn pass<R: Runtime>(app: &AppHandle<R>) -> Option<Duration> {
+    let state = app.state::<AppState>();
+    let accounts = state.accounts().await.ok()?;
+    let list = accounts.list().await.ok()?;
+    state.refresh.schedule.lock().unwrap().retain(&list);
+    for account in &list {
+        let decision = state
+            .refresh
+            .schedule
+            .lock()
+            .unwrap()
+            .decide(account, Utc::now());
+        if decision != Decision::Refresh {
+            tracing::trace!(account = %account.account_id, ?decision, "refresh decision");
+            continue;
+        }
+        tracing::info!(account = %account.account_id, "background refresh");
+        let result = accounts.fresh_tokens(Some(&account.account_id)).await;
+        let now = Utc::now();
+        match result {
+            Ok(_) => {
+                state
+                    .refresh
+                    .schedule
+                    .lock()
+                    .unwrap()
+                    .succeeded(&account.account_id, now);
+                let _ = app.emit("accounts-changed", ());
+            }
+            Err(e) => {
+                let after = state
+                    .refresh
+                    .schedule
+                    .lock()
+                    .unwrap()
+                    .failed(account, &e, now);
+                tracing::warn!(account = %account.account_id, kind = %e.kind(), ?after, "background refresh failed");
+                let _ = app.emit(
+                    "refresh-failed",
+                    RefreshFailed {
+                        account_id: account.account_id.clone(),
+                        error: e.into(),
+                        stopped: after == AfterFailure::Stopped,
+                    },
+                );
+            }
+        }
+    }
+    let list = accounts.list().await.ok()?;
+    let now = Utc::now();
+    let wake = state
+        .refresh
+        .schedule
+        .lock()
+        .unwrap()
+        .next_wake(&list, now)?;
+    Some((wake - now).to_std().unwrap_or(Duration::ZERO))
 }

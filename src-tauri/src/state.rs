@@ -11,6 +11,8 @@ use tokio::sync::RwLock;
 
 use crate::clipboard::SecretClipboard;
 use crate::error::{CommandError, CommandResult};
+use crate::refresher::RefreshControl;
+use crate::view::{AppView, Screen};
 
 /// How the app was started.
 pub struct Launch {
@@ -50,7 +52,6 @@ pub struct AppInfo {
     pub demo: bool,
     pub overrides: Vec<String>,
     pub session_only: bool,
-    pub keychain_error: Option<CommandError>,
     pub clipboard_clear_secs: u64,
 }
 
@@ -59,8 +60,10 @@ pub struct AppState {
     client: PsnClient,
     accounts: RwLock<Option<Result<Accounts, VaultError>>>,
     pub clipboard: SecretClipboard,
+    /// The background refresher's schedule, told when the user acts.
+    pub refresh: RefreshControl,
     signing_in: AtomicBool,
-    /// Avatars as `data:` URLs by source URL, fetched once per run.
+    /// Avatars as `data:` URLs by account id, fetched once per run.
     avatars: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
@@ -72,6 +75,7 @@ impl AppState {
             client,
             accounts: RwLock::new(None),
             clipboard: SecretClipboard::from_env(),
+            refresh: RefreshControl::default(),
             signing_in: AtomicBool::new(false),
             avatars: Default::default(),
         })
@@ -91,6 +95,11 @@ impl AppState {
 
     pub fn demo_url(&self) -> Option<String> {
         self.launch.demo.as_ref().map(StandIn::url)
+    }
+
+    /// Where requests go (Sony, an override, or the demo stand-in): also the pages to open.
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.launch.endpoints
     }
 
     /// The account service; opens the keychain on first use (off the async workers: the
@@ -120,13 +129,23 @@ impl AppState {
     /// Tries the keychain again (after the user started or unlocked it).
     pub async fn retry_keychain(&self) {
         let result = self.open_keychain().await;
+        let ids = match &result {
+            Ok(accounts) => accounts
+                .list()
+                .await
+                .map(|l| l.into_iter().map(|a| a.account_id).collect())
+                .unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
         *self.accounts.write().await = Some(result);
+        self.refresh.keychain_changed(&ids);
     }
 
     /// The explicit choice when there is no keychain: tokens in memory until the app quits.
     pub async fn use_session_only(&self) {
         let accounts = Accounts::new(self.client.clone(), Vault::session_only());
         *self.accounts.write().await = Some(Ok(accounts));
+        self.refresh.user_acted(None);
     }
 
     pub async fn info(&self) -> AppInfo {
@@ -136,23 +155,42 @@ impl AppState {
             demo: self.is_demo(),
             overrides: self.launch.endpoints.overrides.clone(),
             session_only: result.as_ref().is_ok_and(|a| a.vault().is_session_only()),
-            keychain_error: result.err(),
             clipboard_clear_secs: self.clipboard.clear_after().as_secs(),
+        }
+    }
+
+    /// The screen the data calls for (the UI may show the wizard over it when asked).
+    pub async fn screen(&self) -> Screen {
+        let accounts = match self.accounts().await {
+            Ok(accounts) => accounts,
+            Err(e) => return Screen::Keychain(e),
+        };
+        match accounts.overview().await {
+            Err(e) => Screen::Error(e.into()),
+            Ok(overview) => Screen::for_overview(overview),
+        }
+    }
+
+    /// Banners and the screen, for the first paint and after a keychain choice.
+    pub async fn view(&self) -> AppView {
+        AppView {
+            info: self.info().await,
+            screen: self.screen().await,
         }
     }
 
     /// The account's avatar as a `data:` URL, downloaded in Rust once per run. Best effort:
     /// without one the window shows the label's first letter.
     pub async fn avatar(&self, account_id: &str) -> Option<String> {
-        let accounts = self.accounts().await.ok()?;
-        let url = accounts.summary(account_id).await.ok()?.avatar_url?;
-        if let Some(hit) = self.avatars.lock().unwrap().get(&url) {
+        if let Some(hit) = self.avatars.lock().unwrap().get(account_id) {
             return Some(hit.clone());
         }
+        let accounts = self.accounts().await.ok()?;
+        let url = accounts.summary(account_id).await.ok()?.avatar_url?;
         let image = match self.client.avatar(&url).await {
             Ok(image) => image,
             Err(e) => {
-                tracing::info!(kind = e.kind(), "avatar not shown");
+                tracing::info!(kind = %e.kind(), "avatar not shown");
                 return None;
             }
         };
@@ -162,7 +200,10 @@ impl AppState {
             image.content_type,
             base64::engine::general_purpose::STANDARD.encode(&image.bytes)
         );
-        self.avatars.lock().unwrap().insert(url, data_url.clone());
+        self.avatars
+            .lock()
+            .unwrap()
+            .insert(account_id.to_owned(), data_url.clone());
         Some(data_url)
     }
 

@@ -1,62 +1,11 @@
 //! The commands through Tauri's IPC on a mock runtime (`tauri::test::mock_builder`), against the
 //! loopback stand-in and a session-only vault: what the webview sends and receives.
 
-use psn_auth_app::{AppState, Launch};
-use psn_core::vault::Namespace;
-use psn_core::{Endpoints, Vault};
-use psn_standin::{Config, Endpoint, Fault, StandIn};
+mod common;
+
+use common::harness;
+use psn_standin::{Endpoint, Fault};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindowBuilder;
-
-struct Harness {
-    standin: StandIn,
-    _app: tauri::App<tauri::test::MockRuntime>,
-    window: tauri::WebviewWindow<tauri::test::MockRuntime>,
-}
-
-fn harness() -> Harness {
-    let standin = tauri::async_runtime::block_on(StandIn::start(Config::default())).unwrap();
-    let launch = Launch {
-        endpoints: Endpoints::single(&standin.url()).unwrap(),
-        namespace: Namespace::Real,
-        demo: None,
-    };
-    let state = AppState::with_vault(launch, Vault::session_only()).unwrap();
-    let app = psn_auth_app::with_commands(mock_builder(), state)
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Harness {
-        standin,
-        _app: app,
-        window,
-    }
-}
-
-impl Harness {
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().unwrap())
-    }
-
-    fn sign_in(&self) -> Value {
-        let line = format!("{{\"npsso\":\"{}\"}}", self.standin.npsso());
-        self.invoke("sign_in", json!({ "input": line })).unwrap()
-    }
-}
 
 #[test]
 fn validate_npsso_reports_kind_and_message_without_echo() {
@@ -80,13 +29,23 @@ fn validate_npsso_reports_kind_and_message_without_echo() {
 }
 
 #[test]
-fn app_info_reports_session_only_and_no_keychain_error() {
+fn first_view_reports_session_only_and_the_welcome_screen() {
     let h = harness();
-    let info = h.invoke("app_info", json!({})).unwrap();
+    let view = h.invoke("app_view", json!({})).unwrap();
+    let info = &view["info"];
     assert_eq!(info["demo"], false);
     assert_eq!(info["sessionOnly"], true);
-    assert_eq!(info["keychainError"], Value::Null);
     assert_eq!(info["clipboardClearSecs"], 30);
+    assert_eq!(view["screen"], json!({ "screen": "welcome" }));
+}
+
+#[test]
+fn sign_in_answers_with_the_dashboard_it_just_wrote() {
+    let h = harness();
+    let view = h.sign_in_view();
+    assert_eq!(view["screen"]["screen"], "dashboard");
+    assert_eq!(view["screen"]["data"], h.dashboard());
+    assert_eq!(view["screen"]["data"]["active"]["account"], view["account"]);
 }
 
 #[test]
@@ -97,7 +56,7 @@ fn sign_in_then_dashboard_shows_masked_tokens_only() {
     assert_eq!(summary["accountId"], h.standin.account_id());
     assert_eq!(summary["active"], true);
 
-    let dashboard = h.invoke("dashboard", json!({})).unwrap();
+    let dashboard = h.dashboard();
     assert_eq!(dashboard["accounts"].as_array().unwrap().len(), 1);
     let active = &dashboard["active"];
     let access = h.standin.last_access_token().unwrap();
@@ -119,10 +78,12 @@ fn wrong_npsso_is_rejected_with_its_kind() {
         .invoke("sign_in", json!({ "input": "A".repeat(64) }))
         .unwrap_err();
     assert_eq!(err["kind"], "npsso_rejected");
+    assert_eq!(err["remedy"], "new_npsso");
     let err = h
         .invoke("sign_in", json!({ "input": "not an npsso" }))
         .unwrap_err();
     assert_eq!(err["kind"], "invalid_npsso");
+    assert_eq!(err["remedy"], "fix_input");
     assert_eq!(h.standin.count(Endpoint::Authorize), 1);
 }
 
@@ -141,11 +102,11 @@ fn sony_outage_and_rate_limit_reach_the_ui_as_data() {
         .invoke("sign_in", json!({ "input": h.standin.npsso() }))
         .unwrap_err();
     assert_eq!(err["kind"], "rate_limited");
+    assert_eq!(err["remedy"], "retry_later");
     assert_eq!(err["retryAfterSecs"], 45);
     // Nothing was stored by the failures.
-    let dashboard = h.invoke("dashboard", json!({})).unwrap();
-    assert_eq!(dashboard["accounts"], json!([]));
-    assert_eq!(dashboard["active"], Value::Null);
+    let screen = h.invoke("screen", json!({})).unwrap();
+    assert_eq!(screen, json!({ "screen": "welcome" }));
 }
 
 #[test]
@@ -171,9 +132,10 @@ fn refresh_with_expired_refresh_token_says_a_new_npsso_is_needed() {
         .invoke("refresh_now", json!({ "accountId": id }))
         .unwrap_err();
     assert_eq!(err["kind"], "refresh_rejected");
+    assert_eq!(err["remedy"], "new_npsso");
     assert!(err["message"].as_str().unwrap().contains("new NPSSO"));
     // The stored set is untouched: the dashboard still loads it.
-    assert!(h.invoke("dashboard", json!({})).unwrap()["active"].is_object());
+    assert!(h.dashboard()["active"].is_object());
 }
 
 #[test]
@@ -190,10 +152,10 @@ fn switch_and_sign_out() {
         .invoke("switch_account", json!({ "accountId": first }))
         .unwrap();
     assert_eq!(switched["active"], true);
-    let dashboard = h.invoke("dashboard", json!({})).unwrap();
+    let dashboard = h.dashboard();
     assert_eq!(dashboard["active"]["account"]["accountId"], first.as_str());
     h.invoke("sign_out", json!({ "accountId": first })).unwrap();
-    let dashboard = h.invoke("dashboard", json!({})).unwrap();
+    let dashboard = h.dashboard();
     assert_eq!(dashboard["accounts"].as_array().unwrap().len(), 1);
     assert_eq!(
         dashboard["active"]["account"]["label"], "Second_Player",

@@ -1,12 +1,13 @@
 // The only module that talks to Tauri. Everything else calls `api.*` and `onEvent`, so logic can
 // be tested in node with a fake `globalThis.__TAURI__` (or none at all).
 //
-// Every command rejects with `{kind, message, retryAfterSecs?}` (see errors.js normalizeError).
+// Every command rejects with `{kind, remedy, message, retryAfterSecs?}` (see errors.js).
 
 import { normalizeError } from './errors.js';
 
 const NO_BACKEND = Object.freeze({
   kind: 'no_backend',
+  remedy: 'other',
   message: 'PSN Auth could not reach its own backend. Start PSN Auth from its app icon rather than opening this page in a browser.',
 });
 
@@ -30,15 +31,18 @@ async function invoke(command, args) {
 }
 
 export const api = {
-  appInfo: () => invoke('app_info'),
+  /** {info, screen}: banners and the screen to show (src-tauri/src/view.rs). */
+  appView: () => invoke('app_view'),
+  /** The screen the data calls for now: {screen: 'keychain'|'error'|'welcome'|'dashboard', data}. */
+  screen: () => invoke('screen'),
   useSessionOnly: () => invoke('use_session_only'),
   retryKeychain: () => invoke('retry_keychain'),
   validateNpsso: (input) => invoke('validate_npsso', { input }),
   readClipboard: () => invoke('read_clipboard'),
+  /** {account, screen}: who signed in, and the dashboard as just written. */
   signIn: (input) => invoke('sign_in', { input }),
   openSignInPage: () => invoke('open_sign_in_page'),
   openSsocookiePage: () => invoke('open_ssocookie_page'),
-  dashboard: () => invoke('dashboard'),
   avatar: (accountId) => invoke('avatar', { accountId }),
   copyToken: (accountId, which) => invoke('copy_token', { accountId, which }),
   refreshNow: (accountId) => invoke('refresh_now', { accountId }),

@@ -1,31 +1,40 @@
-// Pure error handling: normalising rejections, and deciding what the wizard and dashboard do
-// with each error kind. No DOM access.
+// Pure error handling: what the wizard and the dashboard do about a failure. No DOM access.
+//
+// The backend sends every error as `{kind, remedy, message, retryAfterSecs?}`. What a kind means
+// is decided once, in the library (psn-core's ErrorKind and Remedy; the README's table lists
+// them): this module branches on `remedy` only, so a kind added there needs nothing here.
 
 import { formatDuration, SECOND } from './time.js';
 
 const FALLBACK_MESSAGE = 'Something went wrong. Try again.';
 
-/** Kinds for which keeping tokens in memory for this session is offered. */
-export const KEYCHAIN_KINDS = Object.freeze(['keychain_unavailable', 'keychain_locked', 'keychain_timeout']);
+/** Every remedy the backend sends, with what the window offers for it (the README's table). */
+export const REMEDIES = Object.freeze(['fix_input', 'new_npsso', 'retry_later', 'fix_keychain', 'other']);
 
 /**
- * Any rejection value as `{kind, message, retryAfterSecs?}`. The backend rejects with that shape
- * already; strings and Error objects (e.g. from Tauri itself) are wrapped as kind "unknown".
+ * Any rejection value as `{kind, remedy, message, retryAfterSecs?}`. Strings and Error objects
+ * (from Tauri itself) become kind "unknown", remedy "other".
  */
 export function normalizeError(err) {
   if (err && typeof err === 'object' && !(err instanceof Error)) {
     const kind = typeof err.kind === 'string' && err.kind !== '' ? err.kind : 'unknown';
+    const remedy = REMEDIES.includes(err.remedy) ? err.remedy : 'other';
     const message = typeof err.message === 'string' && err.message.trim() !== ''
       ? err.message
       : FALLBACK_MESSAGE;
-    const out = { kind, message };
+    const out = { kind, remedy, message };
     const wait = Number(err.retryAfterSecs);
     if (err.retryAfterSecs != null && Number.isFinite(wait) && wait > 0) out.retryAfterSecs = wait;
     return out;
   }
-  if (typeof err === 'string' && err.trim() !== '') return { kind: 'unknown', message: err };
-  if (err instanceof Error && err.message) return { kind: 'unknown', message: err.message };
-  return { kind: 'unknown', message: FALLBACK_MESSAGE };
+  if (typeof err === 'string' && err.trim() !== '') return { kind: 'unknown', remedy: 'other', message: err };
+  if (err instanceof Error && err.message) return { kind: 'unknown', remedy: 'other', message: err.message };
+  return { kind: 'unknown', remedy: 'other', message: FALLBACK_MESSAGE };
+}
+
+/** True when keeping tokens in memory for this session gets past the error. */
+export function offersSessionOnly(err, info = null) {
+  return normalizeError(err).remedy === 'fix_keychain' && !(info && info.sessionOnly);
 }
 
 /**
@@ -40,6 +49,7 @@ export function wizardActionFor(rawError) {
   const err = normalizeError(rawError);
   const base = {
     kind: err.kind,
+    remedy: err.remedy,
     message: err.message,
     step: 3,
     retry: false,
@@ -47,20 +57,19 @@ export function wizardActionFor(rawError) {
     offerSessionOnly: false,
     clearInput: false,
   };
-  switch (err.kind) {
-    case 'invalid_npsso':
+  switch (err.remedy) {
+    case 'fix_input':
       return base;
-    case 'npsso_rejected':
+    case 'new_npsso':
       return { ...base, step: 2, clearInput: true };
-    case 'rate_limited':
+    case 'retry_later':
       return { ...base, retry: true, retryAfterSecs: err.retryAfterSecs ?? null };
-    case 'keychain_unavailable':
-    case 'keychain_locked':
-    case 'keychain_timeout':
+    case 'fix_keychain':
       return { ...base, offerSessionOnly: true };
-    // code_rejected, sony_unavailable, network, lock_timeout and anything unknown.
-    default:
+    case 'other':
       return { ...base, retry: true };
+    default:
+      throw new Error(`unhandled remedy ${err.remedy}`);
   }
 }
 
@@ -78,28 +87,23 @@ export function retryButtonState(retryAt, now) {
 
 /**
  * A dashboard notice for a failed refresh (the `refresh-failed` event or a failed "Refresh now").
- * `refresh_rejected` asks for a new NPSSO ("Sign in again"); anything else offers "Try again".
+ * A new NPSSO needed asks to "Sign in again"; anything else offers "Try again".
  */
-export function refreshFailureNotice({ accountId, kind, message }, accounts = [], activeId = null) {
-  const err = normalizeError({ kind, message });
+export function refreshFailureNotice({ accountId, ...rawError }, accounts = [], activeId = null) {
+  const err = normalizeError(rawError);
   const account = accounts.find((a) => a.accountId === accountId) ?? null;
   const who = account && accountId !== activeId ? ` for ${account.label}` : '';
-  if (err.kind === 'refresh_rejected') {
-    return {
-      accountId,
-      kind: err.kind,
-      title: `A new NPSSO is needed${who}`,
-      message: err.message,
-      action: 'sign_in_again',
-      actionLabel: 'Sign in again',
-    };
+  const base = { accountId, kind: err.kind, remedy: err.remedy, message: err.message };
+  switch (err.remedy) {
+    case 'new_npsso':
+      return { ...base, title: `A new NPSSO is needed${who}`, action: 'sign_in_again', actionLabel: 'Sign in again' };
+    case 'fix_keychain':
+      return { ...base, title: `The keychain needs you${who}`, action: 'retry_refresh', actionLabel: 'Try again' };
+    case 'fix_input':
+    case 'retry_later':
+    case 'other':
+      return { ...base, title: `Refreshing the tokens failed${who}`, action: 'retry_refresh', actionLabel: 'Try again' };
+    default:
+      throw new Error(`unhandled remedy ${err.remedy}`);
   }
-  return {
-    accountId,
-    kind: err.kind,
-    title: `Refreshing the tokens failed${who}`,
-    message: err.message,
-    action: 'retry_refresh',
-    actionLabel: 'Try again',
-  };
 }

@@ -12,7 +12,7 @@ export function renderWizard(view, { forAccount = null, canCancel = false } = {}
   if (forAccount) {
     setText(byId('wizard-title'), 'Sign in again');
     setText(byId('wizard-subtitle'),
-      `Get a new NPSSO for ${forAccount.label || forAccount.onlineId || 'this account'}: use the browser where you sign in to that account.`);
+      `Get a new NPSSO for ${forAccount.label}: use the browser where you sign in to that account.`);
   } else if (canCancel) {
     setText(byId('wizard-title'), 'Add an account');
     setText(byId('wizard-subtitle'), 'Three steps in your browser, then PSN Auth keeps the new tokens fresh.');
@@ -62,8 +62,7 @@ export function renderWizard(view, { forAccount = null, canCancel = false } = {}
   const result = byId('wizard-result');
   setHidden(result, !view.result);
   if (view.result) {
-    const label = view.result.label || view.result.onlineId || 'your account';
-    setText(byId('wizard-result-title'), `Signed in as ${label}`);
+    setText(byId('wizard-result-title'), `Signed in as ${view.result.label}`);
   }
 }
 

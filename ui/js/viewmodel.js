@@ -21,22 +21,25 @@ export function bannersFor(info) {
   return out;
 }
 
-/** True when the keychain problem screen must be shown instead of anything else. */
-export function needsKeychainScreen(info) {
-  return Boolean(info && info.keychainError && !info.sessionOnly);
+/**
+ * Which screen element to show for the backend's screen (`{screen, data}`, see
+ * src-tauri/src/view.rs) and the user's own navigation: "loading" before the first answer,
+ * "wizard" for "welcome" or when the user opened it over the dashboard.
+ */
+export function screenToShow(screen, wizardOpen = false) {
+  switch (screen ? screen.screen : null) {
+    case null: return 'loading';
+    case 'keychain': return 'keychain';
+    case 'error': return 'error';
+    case 'welcome': return 'wizard';
+    case 'dashboard': return wizardOpen ? 'wizard' : 'dashboard';
+    default: throw new Error(`unknown screen ${screen.screen}`);
+  }
 }
 
-/**
- * Which screen to show: "error" (loading failed), "loading", "keychain", "wizard" or "dashboard".
- * The wizard shows on first run (no accounts) or when the user asked for it.
- */
-export function screenFor({ info = null, dashboard = null, wizardOpen = false, loadError = null } = {}) {
-  if (loadError) return 'error';
-  if (!info) return 'loading';
-  if (needsKeychainScreen(info)) return 'keychain';
-  if (!dashboard) return 'loading';
-  if (wizardOpen || accountsOf(dashboard).length === 0) return 'wizard';
-  return 'dashboard';
+/** The dashboard's data (an Overview) when the screen is the dashboard, else null. */
+export function overviewOf(screen) {
+  return screen && screen.screen === 'dashboard' ? screen.data : null;
 }
 
 export function accountsOf(dashboard) {
@@ -56,9 +59,12 @@ export function avatarInitial(label) {
   return first.toLocaleUpperCase();
 }
 
-/** Text for one account in the switcher: "Label (onlineId)" unless they are the same. */
+/**
+ * Text for one account in the switcher: "Label (onlineId)" unless they are the same. `label`
+ * comes from the backend, which already falls back to the account id (psn-core AccountSummary).
+ */
 export function accountOptionLabel(account) {
-  const label = account.label || account.onlineId || account.accountId;
+  const { label } = account;
   if (account.onlineId && account.onlineId !== label) return `${label} (${account.onlineId})`;
   return label;
 }
@@ -103,7 +109,7 @@ export function dashboardView(dashboard, now, timeOptions) {
   let active = null;
   if (activeEntry) {
     const a = activeEntry.account;
-    const label = a.label || a.onlineId || a.accountId;
+    const { label } = a;
     active = {
       accountId: a.accountId,
       label,

@@ -53,7 +53,7 @@ export function wizardReducer(state, action) {
     }
     case 'input': {
       // A new paste clears an old sign-in error, except a rate limit that is still counting down.
-      const keepError = state.error && state.error.kind === 'rate_limited' && rateLimitActive(state, action.now);
+      const keepError = state.error && rateLimitActive(state, action.now);
       return {
         ...state,
         validation: action.empty ? { status: 'empty', message: '' } : { status: 'pending', message: '' },

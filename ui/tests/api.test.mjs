@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { api, hasBackend, onEvent } from '../js/api.js';
+import { backendError } from './kinds.mjs';
 
 function fakeTauri(handler) {
   const calls = [];
@@ -28,7 +29,7 @@ test.afterEach(() => {
 
 test('without Tauri every command rejects with a readable error', async () => {
   assert.equal(hasBackend(), false);
-  await assert.rejects(api.dashboard(), (e) => e.kind === 'no_backend' && e.message.length > 0);
+  await assert.rejects(api.screen(), (e) => e.kind === 'no_backend' && e.message.length > 0);
   const unlisten = await onEvent('accounts-changed', () => {});
   assert.equal(typeof unlisten, 'function');
 });
@@ -41,7 +42,8 @@ test('commands use the backend names and camelCase arguments', async () => {
   await api.signOut('acc-2');
   await api.signIn('npsso-text');
   await api.validateNpsso('abc');
-  await api.appInfo();
+  await api.appView();
+  await api.screen();
   await api.uiReady();
   assert.deepEqual(calls, [
     ['copy_token', { accountId: 'acc-1', which: 'refresh' }],
@@ -50,18 +52,19 @@ test('commands use the backend names and camelCase arguments', async () => {
     ['sign_out', { accountId: 'acc-2' }],
     ['sign_in', { input: 'npsso-text' }],
     ['validate_npsso', { input: 'abc' }],
-    ['app_info', undefined],
+    ['app_view', undefined],
+    ['screen', undefined],
     ['ui_ready', undefined],
   ]);
 });
 
 test('rejections are normalised', async () => {
   fakeTauri((cmd) => {
-    if (cmd === 'sign_in') throw { kind: 'rate_limited', message: 'Wait.', retryAfterSecs: 60 };
+    if (cmd === 'sign_in') throw backendError('rate_limited', 'Wait.', { retryAfterSecs: 60 });
     throw 'plain string failure';
   });
-  await assert.rejects(api.signIn('x'), { kind: 'rate_limited', message: 'Wait.', retryAfterSecs: 60 });
-  await assert.rejects(api.dashboard(), { kind: 'unknown', message: 'plain string failure' });
+  await assert.rejects(api.signIn('x'), backendError('rate_limited', 'Wait.', { retryAfterSecs: 60 }));
+  await assert.rejects(api.screen(), { kind: 'unknown', remedy: 'other', message: 'plain string failure' });
 });
 
 test('events deliver the payload only', async () => {

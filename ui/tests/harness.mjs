@@ -26,14 +26,17 @@ export function account(id, label, { minutes = 55, days = 50 } = {}) {
 }
 
 /**
- * A scriptable stand-in for the Rust commands. `handlers[cmd]` may be set by a test to
- * override one command (return a value, or throw a {kind, message} object).
+ * A scriptable stand-in for the Rust commands, speaking their shapes (src-tauri/src/view.rs).
+ * `handlers[cmd]` may be set by a test to override one command (return a value, or throw a
+ * backend error). `keychainError` (a backend error) makes the keychain screen show until
+ * `use_session_only` or a `retry_keychain` after `keychainError` was cleared.
  */
-export function fakeBackend(info = {}) {
+export function fakeBackend({ keychainError = null, ...info } = {}) {
   const b = {
     info: {
-      version: '0.1.0', demo: false, overrides: [], sessionOnly: false, keychainError: null, clipboardClearSecs: 30, ...info,
+      version: '0.1.0', demo: false, overrides: [], sessionOnly: false, clipboardClearSecs: 30, ...info,
     },
+    keychainError,
     accounts: [],
     activeId: null,
     calls: [],
@@ -42,13 +45,27 @@ export function fakeBackend(info = {}) {
     emit(name, payload) {
       for (const cb of this.listeners[name] ?? []) cb({ event: name, id: 1, payload });
     },
+    overview() {
+      const accounts = b.accounts.map((a) => ({ ...a, active: a.accountId === b.activeId }));
+      const act = accounts.find((a) => a.active);
+      return { accounts, active: act ? { account: act, accessMasked: 'eyJh…Qz9x', refreshMasked: 'rt01…f00d' } : null };
+    },
+    screen() {
+      if (b.keychainError && !b.info.sessionOnly) return { screen: 'keychain', data: b.keychainError };
+      if (b.accounts.length === 0) return { screen: 'welcome' };
+      return { screen: 'dashboard', data: b.overview() };
+    },
+    view() {
+      return { info: { ...b.info }, screen: b.screen() };
+    },
     async invoke(cmd, args) {
       b.calls.push([cmd, args]);
       if (b.handlers[cmd]) return b.handlers[cmd](args);
       switch (cmd) {
-        case 'app_info': return { ...b.info };
-        case 'use_session_only': b.info = { ...b.info, sessionOnly: true }; return { ...b.info };
-        case 'retry_keychain': return { ...b.info };
+        case 'app_view': return b.view();
+        case 'screen': return b.screen();
+        case 'use_session_only': b.info = { ...b.info, sessionOnly: true }; return b.view();
+        case 'retry_keychain': return b.view();
         case 'validate_npsso': {
           const value = (args.input.match(/"npsso"\s*:\s*"([^"]*)"/)?.[1] ?? args.input).trim();
           return value.length === 64
@@ -60,17 +77,12 @@ export function fakeBackend(info = {}) {
           const a = account('acc-alice', 'Alice');
           if (!b.accounts.some((x) => x.accountId === a.accountId)) b.accounts.push(a);
           b.activeId = a.accountId;
-          return { ...a, active: true };
+          return { account: { ...a, active: true }, screen: b.screen() };
         }
         case 'open_sign_in_page':
         case 'open_ssocookie_page':
         case 'ui_ready':
           return null;
-        case 'dashboard': {
-          const accounts = b.accounts.map((a) => ({ ...a, active: a.accountId === b.activeId }));
-          const act = accounts.find((a) => a.active);
-          return { accounts, active: act ? { account: act, accessMasked: 'eyJh…Qz9x', refreshMasked: 'rt01…f00d' } : null };
-        }
         case 'avatar': return b.avatars?.[args.accountId] ?? null;
         case 'copy_token': return { clearsInSecs: b.info.clipboardClearSecs };
         case 'refresh_now': return b.accounts.find((a) => a.accountId === args.accountId);
@@ -80,7 +92,7 @@ export function fakeBackend(info = {}) {
           if (b.activeId === args.accountId) b.activeId = b.accounts[0]?.accountId ?? null;
           return null;
         default:
-          throw { kind: 'unknown_command', message: `no fake for ${cmd}` };
+          throw { kind: 'unknown_command', remedy: 'other', message: `no fake for ${cmd}` };
       }
     },
   };

@@ -7,6 +7,7 @@ import {
   NPSSO, account, allByTestId, byTestId, change, deferred, fakeBackend, pressEnter, settle, sleep, startApp, type,
   visibleScreen,
 } from './harness.mjs';
+import { backendError } from './kinds.mjs';
 
 const backend = fakeBackend();
 let doc;
@@ -69,7 +70,7 @@ test('Paste reads the clipboard, validates and enables Sign in', async () => {
 });
 
 test('npsso_rejected sends the user back to step 2 with the message there', async () => {
-  backend.handlers.sign_in = () => { throw { kind: 'npsso_rejected', message: 'Sony did not accept this NPSSO.' }; };
+  backend.handlers.sign_in = () => { throw backendError('npsso_rejected', 'Sony did not accept this NPSSO.'); };
   pressEnter($('npsso-input'));
   await settle(50);
   const msg = $('error-message');
@@ -84,7 +85,7 @@ test('rate_limited disables Retry with a countdown, then allows it', async () =>
   type($('npsso-input'), NPSSO);
   await sleep(250);
   assert.equal($('error-message').parentElement.parentElement.id, 'error-slot-3', 'message moved back to step 3');
-  backend.handlers.sign_in = () => { throw { kind: 'rate_limited', message: 'Sony is limiting requests.', retryAfterSecs: 1 }; };
+  backend.handlers.sign_in = () => { throw backendError('rate_limited', 'Sony is limiting requests.', { retryAfterSecs: 1 }); };
   $('sign-in').click();
   await settle(50);
   assert.equal($('error-message').textContent, 'Sony is limiting requests.');
@@ -110,7 +111,7 @@ test('while signing in, a second press or Enter does nothing', async () => {
   pressEnter($('npsso-input'));
   await settle();
   assert.equal(count('sign_in') - before, 1);
-  pending.reject({ kind: 'network', message: 'Could not reach Sony.' });
+  pending.reject(backendError('network', 'Could not reach Sony.'));
   await settle(50);
   assert.equal($('error-message').textContent, 'Could not reach Sony.');
   assert.equal($('retry-sign-in').disabled, false);
@@ -118,7 +119,7 @@ test('while signing in, a second press or Enter does nothing', async () => {
 });
 
 test('keychain errors offer memory-only storage, which retries the sign-in', async () => {
-  backend.handlers.sign_in = () => { throw { kind: 'keychain_locked', message: 'Unlock the keychain.' }; };
+  backend.handlers.sign_in = () => { throw backendError('keychain_locked', 'Unlock the keychain.'); };
   $('retry-sign-in').click();
   await settle(50);
   assert.equal($('use-session-only').isShown, true);
@@ -175,7 +176,7 @@ test('Refresh now shows a spinner, then a toast', async () => {
 });
 
 test('refresh-failed (refresh_rejected) shows a notice that starts the wizard', async () => {
-  backend.emit('refresh-failed', { accountId: 'acc-alice', kind: 'refresh_rejected', message: 'The refresh token was rejected.' });
+  backend.emit('refresh-failed', { accountId: 'acc-alice', ...backendError('refresh_rejected', 'The refresh token was rejected.'), stopped: true });
   await settle();
   const notice = $('refresh-failed-notice');
   assert.match(notice.textContent, /A new NPSSO is needed/);
@@ -229,7 +230,7 @@ test('Add account, then switching accounts', async () => {
     const bob = account('acc-bob', 'Bob');
     backend.accounts.push(bob);
     backend.activeId = bob.accountId;
-    return bob;
+    return { account: { ...bob, active: true }, screen: backend.screen() };
   };
   type($('npsso-input'), NPSSO);
   await sleep(250);

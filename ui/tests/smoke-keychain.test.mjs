@@ -2,11 +2,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { allByTestId, byTestId, fakeBackend, settle, startApp, visibleScreen } from './harness.mjs';
+import { backendError } from './kinds.mjs';
 
 const backend = fakeBackend({
   demo: true,
   overrides: ['PSN_AUTH_AUTHORIZE_URL', 'PSN_AUTH_TOKEN_URL'],
-  keychainError: { kind: 'keychain_unavailable', message: 'No Secret Service is running. Install gnome-keyring.' },
+  keychainError: backendError('keychain_unavailable', 'No Secret Service is running. Install gnome-keyring.'),
 });
 let doc;
 const $ = (id) => byTestId(doc, id);
@@ -15,7 +16,7 @@ test('keychain problem shows its own screen with the message verbatim', async ()
   doc = await startApp(backend);
   assert.equal(visibleScreen(doc), 'keychain');
   assert.equal($('keychain-message').textContent, 'No Secret Service is running. Install gnome-keyring.');
-  assert.equal(backend.calls.some(([c]) => c === 'dashboard'), false, 'nothing loaded behind it');
+  assert.deepEqual(backend.calls.map(([c]) => c).filter((c) => c !== 'ui_ready'), ['app_view'], 'one call, nothing loaded behind it');
 });
 
 test('demo and test-endpoint banners', () => {
@@ -34,7 +35,7 @@ test('Try again that still fails stays put and says so', async () => {
 });
 
 test('Try again that works goes on to the wizard', async () => {
-  backend.handlers.retry_keychain = () => ({ ...backend.info, keychainError: null });
+  backend.keychainError = null;
   $('keychain-retry').click();
   await settle(50);
   assert.equal(visibleScreen(doc), 'wizard');

@@ -2,9 +2,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { byTestId, fakeBackend, settle, startApp, visibleScreen } from './harness.mjs';
+import { backendError } from './kinds.mjs';
 
 test('Keep tokens in memory for this session continues with a banner', async () => {
-  const backend = fakeBackend({ keychainError: { kind: 'keychain_locked', message: 'The keychain is locked.' } });
+  const backend = fakeBackend({ keychainError: backendError('keychain_locked', 'The keychain is locked.') });
   const doc = await startApp(backend);
   assert.equal(visibleScreen(doc), 'keychain');
   byTestId(doc, 'keychain-session-only').click();

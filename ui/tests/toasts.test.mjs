@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  copiedToast, REFRESHED_TOAST, signedInToast, signedOutToast, switchedToast, toastDuration,
+  copiedToast, signedInToast, signedOutToast, switchedToast, toastDuration,
 } from '../js/toasts.js';
 
 test('copy toast uses the number from the backend', () => {
@@ -11,11 +11,12 @@ test('copy toast uses the number from the backend', () => {
   assert.equal(copiedToast(undefined), 'Copied');
 });
 
-test('other toasts', () => {
-  assert.equal(REFRESHED_TOAST, 'Tokens refreshed');
+test('toasts name the account, and read well without one', () => {
   assert.equal(switchedToast('Bob'), 'Switched to Bob');
   assert.equal(signedInToast('Alice'), 'Signed in as Alice');
   assert.equal(signedOutToast('Alice'), 'Signed out of Alice');
   assert.equal(signedOutToast(null), 'Signed out');
+  assert.equal(switchedToast(undefined), 'Switched account');
+  assert.equal(signedInToast(''), 'Signed in');
   assert.ok(toastDuration('error') > toastDuration('success'));
 });

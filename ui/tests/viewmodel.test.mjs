@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  accountOptionLabel, avatarInitial, bannersFor, dashboardView, needsKeychainScreen, screenFor,
+  accountOptionLabel, avatarInitial, bannersFor, dashboardView, overviewOf, screenToShow,
 } from '../js/viewmodel.js';
 import { DAY, MINUTE } from '../js/time.js';
 
@@ -22,7 +22,7 @@ function account(id, label, extra = {}) {
   };
 }
 
-const INFO = { version: '0.1.0', demo: false, overrides: [], sessionOnly: false, keychainError: null, clipboardClearSecs: 30 };
+const INFO = { version: '0.1.0', demo: false, overrides: [], sessionOnly: false, clipboardClearSecs: 30 };
 
 test('banners follow app_info', () => {
   assert.deepEqual(bannersFor(INFO), []);
@@ -34,22 +34,19 @@ test('banners follow app_info', () => {
   assert.equal(bannersFor({ ...INFO, demo: true, overrides: ['X'], sessionOnly: true }).length, 3);
 });
 
-test('keychain screen only when the keychain failed and memory-only was not chosen', () => {
-  const kcError = { kind: 'keychain_unavailable', message: 'No keychain' };
-  assert.equal(needsKeychainScreen({ ...INFO, keychainError: kcError }), true);
-  assert.equal(needsKeychainScreen({ ...INFO, keychainError: kcError, sessionOnly: true }), false);
-  assert.equal(needsKeychainScreen(INFO), false);
-  assert.equal(screenFor({ info: { ...INFO, keychainError: kcError }, dashboard: { accounts: [], active: null } }), 'keychain');
-});
-
-test('screen selection: empty → wizard, accounts → dashboard', () => {
-  assert.equal(screenFor({}), 'loading');
-  assert.equal(screenFor({ info: INFO }), 'loading');
-  assert.equal(screenFor({ loadError: { kind: 'x', message: 'y' } }), 'error');
-  assert.equal(screenFor({ info: INFO, dashboard: { accounts: [], active: null } }), 'wizard');
-  const dash = { accounts: [account('a', 'Alice', { active: true })], active: null };
-  assert.equal(screenFor({ info: INFO, dashboard: dash }), 'dashboard');
-  assert.equal(screenFor({ info: INFO, dashboard: dash, wizardOpen: true }), 'wizard');
+test('the backend\'s screen decides; the user may open the wizard over the dashboard only', () => {
+  const kcError = { kind: 'keychain_unavailable', remedy: 'fix_keychain', message: 'No keychain' };
+  assert.equal(screenToShow(null), 'loading');
+  assert.equal(screenToShow({ screen: 'keychain', data: kcError }), 'keychain');
+  assert.equal(screenToShow({ screen: 'keychain', data: kcError }, true), 'keychain');
+  assert.equal(screenToShow({ screen: 'error', data: kcError }), 'error');
+  assert.equal(screenToShow({ screen: 'welcome' }), 'wizard');
+  const dash = { screen: 'dashboard', data: { accounts: [account('a', 'Alice', { active: true })], active: null } };
+  assert.equal(screenToShow(dash), 'dashboard');
+  assert.equal(screenToShow(dash, true), 'wizard');
+  assert.throws(() => screenToShow({ screen: 'made_up' }), /unknown screen/);
+  assert.equal(overviewOf(dash), dash.data);
+  assert.equal(overviewOf({ screen: 'welcome' }), null);
 });
 
 test('empty dashboard view has no active account', () => {
@@ -111,5 +108,7 @@ test('avatar initial and option labels', () => {
   assert.equal(avatarInitial('  émile'), 'É');
   assert.equal(avatarInitial(''), '?');
   assert.equal(avatarInitial(null), '?');
-  assert.equal(accountOptionLabel({ accountId: 'x', label: '', onlineId: null }), 'x');
+  // The label is the backend's (online ID, else account id, else "PSN account"): used as is.
+  assert.equal(accountOptionLabel({ accountId: 'x', label: 'PSN account', onlineId: null }), 'PSN account');
+  assert.equal(accountOptionLabel({ accountId: 'x', label: 'Main', onlineId: 'alice_psn' }), 'Main (alice_psn)');
 });

@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { canSubmit, initialWizard, wizardReducer, wizardView } from '../js/wizard-state.js';
+import { backendError } from './kinds.mjs';
 
 const NOW = 1_000_000;
 const run = (state, ...actions) => actions.reduce(wizardReducer, state);
@@ -42,7 +43,7 @@ test('a second submit while signing in does nothing', () => {
 
 test('npsso_rejected moves back to step 2 with the message there', () => {
   const s = run(valid(), { type: 'submit', now: NOW },
-    { type: 'failed', error: { kind: 'npsso_rejected', message: 'Sony did not accept this NPSSO.' }, now: NOW });
+    { type: 'failed', error: backendError('npsso_rejected', 'Sony did not accept this NPSSO.'), now: NOW });
   const v = wizardView(s, NOW);
   assert.equal(v.messageStep, 2);
   assert.equal(v.message, 'Sony did not accept this NPSSO.');
@@ -53,7 +54,7 @@ test('npsso_rejected moves back to step 2 with the message there', () => {
 
 test('rate limit disables Sign in and Retry until the wait is over', () => {
   const s = run(valid(), { type: 'submit', now: NOW },
-    { type: 'failed', error: { kind: 'rate_limited', message: 'Slow down.', retryAfterSecs: 30 }, now: NOW });
+    { type: 'failed', error: backendError('rate_limited', 'Slow down.', { retryAfterSecs: 30 }), now: NOW });
   let v = wizardView(s, NOW + 1000);
   assert.deepEqual(v.retry, { disabled: true, label: 'Retry in 29 s', waitSecs: 29 });
   assert.equal(v.signIn.disabled, true);
@@ -67,7 +68,7 @@ test('rate limit disables Sign in and Retry until the wait is over', () => {
 
 test('network failure shows Retry; a new paste clears the error', () => {
   const s = run(valid(), { type: 'submit', now: NOW },
-    { type: 'failed', error: { kind: 'network', message: 'No connection.' }, now: NOW });
+    { type: 'failed', error: backendError('network', 'No connection.'), now: NOW });
   assert.equal(wizardView(s, NOW).retry.disabled, false);
   assert.equal(canSubmit(s, NOW), true);
   const edited = wizardReducer(s, { type: 'input', empty: false, now: NOW });
@@ -76,7 +77,7 @@ test('network failure shows Retry; a new paste clears the error', () => {
 
 test('keychain failure offers memory-only storage', () => {
   const s = run(valid(), { type: 'submit', now: NOW },
-    { type: 'failed', error: { kind: 'keychain_locked', message: 'Unlock your keychain.' }, now: NOW });
+    { type: 'failed', error: backendError('keychain_locked', 'Unlock your keychain.'), now: NOW });
   const v = wizardView(s, NOW);
   assert.equal(v.offerSessionOnly, true);
   assert.equal(v.retry, null);

@@ -36,9 +36,9 @@ Examples:
   curl -H \"Authorization: Bearer $(psn-auth token)\" https://m.np.playstation.com/…
   psn-auth token --account MyOnlineId
 
-Prints the access token and a newline, nothing else. If it expires within 60 seconds it is
-refreshed first (once, even when many processes ask at the same moment) and the new set is
-saved. Exit codes: 3 no such account, 4 a new NPSSO is needed, 6 retry later, 7 keychain.";
+Prints the access token and a newline, nothing else. When it is due for a refresh (less than 5
+minutes left, or half its lifetime for short-lived tokens: the app's rule) it is refreshed first
+(once, even when many processes ask at the same moment) and the new set is saved. Exit codes: 3 no such account, 4 a new NPSSO is needed, 6 retry later, 7 keychain.";
 
 const STATUS_HELP: &str = "\
 Examples:
@@ -80,7 +80,7 @@ Examples:
   psn-auth export --format json                   {\"accessToken\": …} as psn-api names it
   psn-auth export --format header                 Authorization: Bearer …
 
-Like `token`, refreshes first when the access token expires within 60 seconds. The output holds
+Like `token`, refreshes first when the access token is due (less than 5 minutes left). The output holds
 secrets: keep it out of logs and shared files.";
 
 /// Fresh PlayStation Network tokens for scripts, from the PSN Auth keychain.
@@ -89,6 +89,11 @@ secrets: keep it out of logs and shared files.";
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Log what happens to stderr: -v steps, -vv details, -vvv everything (no secret is ever
+    /// logged). PSN_AUTH_LOG=<filter> does the same without the flag.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,7 +102,7 @@ pub enum Command {
     #[command(after_help = LOGIN_HELP)]
     Login,
 
-    /// Print a valid access token (refreshed first if it expires within 60 s).
+    /// Print a valid access token (refreshed first when under 5 minutes are left).
     #[command(after_help = TOKEN_HELP)]
     Token {
         #[command(flatten)]

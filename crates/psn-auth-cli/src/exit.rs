@@ -1,14 +1,15 @@
 //! Exit codes: one number for each thing a script can do about a failure, and the one function
-//! ([`Exit::for_kind`]) that maps the library's stable error kinds onto them.
+//! ([`Exit::for_kind`]) that maps the library's error kinds onto them, exhaustively: a kind added
+//! to `psn-core` does not compile until it has a code here.
 //!
-//! Messages come from `psn-core` as they are (the same words the app shows); this module only
-//! prefixes them with `psn-auth: ` and, where the library's text speaks of "here", adds the
-//! command that fixes it. No secret can reach stderr: `psn-core` errors never hold one.
+//! Messages come from `psn-core` as they are (the same words the app shows, saying what
+//! happened); this module prefixes them with `psn-auth: ` and adds the command that fixes it
+//! ([`hint`]). No secret can reach stderr: `psn-core` errors never hold one.
 
 use std::fmt;
 use std::process::ExitCode;
 
-use psn_core::Error;
+use psn_core::{Error, ErrorKind, Remedy};
 
 /// What a run ended with. The numbers are part of the CLI's interface: never renumber them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,22 +38,23 @@ pub enum Exit {
 }
 
 impl Exit {
-    /// The exit code for a `psn-core` error kind ([`Error::kind`]). Unknown kinds are
-    /// [`Exit::Other`], so a kind added to the library later never exits with 0.
-    pub fn for_kind(kind: &str) -> Self {
+    /// The exit code for a `psn-core` error kind. Codes follow the kind's [`Remedy`], except
+    /// that "no account" and "bad NPSSO" have codes of their own.
+    pub fn for_kind(kind: ErrorKind) -> Self {
+        use ErrorKind as K;
         match kind {
-            "no_account" | "unknown_account" => Self::NoAccount,
-            // The stored set is unreadable: the fix is the same as for an expired refresh token.
-            "refresh_rejected" | "keychain_corrupt" => Self::NeedNpsso,
-            "invalid_npsso" | "npsso_rejected" => Self::BadNpsso,
-            // Sony rejecting the code it had just issued is a hiccup on its side: retry.
-            "rate_limited" | "sony_unavailable" | "network" | "lock_timeout" | "code_rejected" => {
+            K::NoAccount | K::UnknownAccount => Self::NoAccount,
+            K::InvalidNpsso | K::NpssoRejected => Self::BadNpsso,
+            K::RefreshRejected | K::KeychainCorrupt => Self::NeedNpsso,
+            K::CodeRejected | K::RateLimited | K::SonyUnavailable | K::Network | K::LockTimeout => {
                 Self::TryLater
             }
-            "keychain_unavailable" | "keychain_locked" | "keychain_timeout" | "keychain_error" => {
+            K::KeychainUnavailable | K::KeychainLocked | K::KeychainTimeout | K::KeychainError => {
                 Self::Keychain
             }
-            _ => Self::Other,
+            K::MalformedResponse | K::UnexpectedResponse | K::Settings | K::InvalidEndpoint => {
+                Self::Other
+            }
         }
     }
 
@@ -115,19 +117,34 @@ impl Failure {
     /// Prints the message (and the command that fixes it, where there is one) to stderr.
     pub fn report(&self) {
         eprintln!("psn-auth: {self}");
-        if let Some(hint) = hint(self.exit()) {
-            eprintln!("psn-auth: {hint}");
+        if let Self::Core(e) = self {
+            if let Some(hint) = hint(e.kind()) {
+                eprintln!("psn-auth: to fix: {hint}");
+            }
         }
     }
 }
 
-/// The CLI's own words for the fix, added under the library's message.
-fn hint(exit: Exit) -> Option<&'static str> {
-    match exit {
-        Exit::NeedNpsso => {
-            Some("to fix: get a new NPSSO and run `psn-auth login` (or sign in again in the app).")
-        }
-        _ => None,
+/// The CLI's own words for the next step, added under the library's message (which says what
+/// happened). Decided by remedy, with the kinds whose fix is a particular command.
+pub fn hint(kind: ErrorKind) -> Option<&'static str> {
+    use ErrorKind as K;
+    match kind {
+        K::NoAccount => Some("sign in with `psn-auth login` (or in the app)."),
+        K::UnknownAccount => Some("`psn-auth status` lists the accounts on this computer."),
+        K::InvalidNpsso => Some("copy the NPSSO again from the ssocookie page and retry."),
+        _ => match kind.remedy() {
+            Remedy::NewNpsso => Some(
+                "sign in on playstation.com, copy a new NPSSO from the ssocookie page, and run \
+                 `psn-auth login` (or sign in again in the app).",
+            ),
+            Remedy::RetryLater => Some("run the same command again later."),
+            Remedy::FixKeychain => Some(
+                "start or unlock your keychain (GNOME Keyring, KWallet, macOS Keychain, Windows \
+                 Credential Manager), then run the command again.",
+            ),
+            Remedy::FixInput | Remedy::Other => None,
+        },
     }
 }
 
@@ -255,9 +272,33 @@ mod tests {
     }
 
     #[test]
-    fn unknown_kinds_never_exit_with_success() {
-        assert_eq!(Exit::for_kind("something_new"), Exit::Other);
-        assert_eq!(Exit::for_kind(""), Exit::Other);
+    fn every_kind_has_a_failure_code() {
+        for kind in ErrorKind::ALL {
+            assert_ne!(Exit::for_kind(*kind), Exit::Ok, "{kind}");
+            assert_ne!(Exit::for_kind(*kind), Exit::Usage, "{kind}");
+        }
+    }
+
+    #[test]
+    fn kinds_sharing_a_remedy_share_a_code_unless_a_command_tells_them_apart() {
+        for kind in ErrorKind::ALL {
+            let expected = match kind.remedy() {
+                Remedy::RetryLater => Exit::TryLater,
+                Remedy::FixKeychain => Exit::Keychain,
+                Remedy::Other => Exit::Other,
+                Remedy::NewNpsso | Remedy::FixInput => continue,
+            };
+            assert_eq!(Exit::for_kind(*kind), expected, "{kind}");
+        }
+    }
+
+    #[test]
+    fn every_kind_needing_a_new_npsso_says_how_to_sign_in() {
+        for kind in ErrorKind::ALL {
+            if kind.remedy() == Remedy::NewNpsso {
+                assert!(hint(*kind).unwrap().contains("psn-auth login"), "{kind}");
+            }
+        }
     }
 
     #[test]
@@ -293,5 +334,53 @@ mod tests {
         let failure = Failure::io("read standard input")(std::io::Error::other("boom"));
         assert_eq!(failure.exit(), Exit::Other);
         assert_eq!(failure.to_string(), "could not read standard input: boom");
+    }
+}
+
+/// The README's table of error kinds, generated from the library and this module, so the
+/// documented contract cannot drift from the code.
+#[cfg(test)]
+mod readme {
+    use super::*;
+
+    const START: &str = "<!-- error-kinds: generated by the psn-auth-cli test `readme_lists_every_kind`; do not edit -->";
+    const END: &str = "<!-- /error-kinds -->";
+
+    fn table() -> String {
+        let mut out = String::from(
+            "| kind | what happened | remedy | `psn-auth` exit code |\n|---|---|---|---|\n",
+        );
+        for kind in ErrorKind::ALL {
+            out.push_str(&format!(
+                "| `{}` | {} | `{}` | {} |\n",
+                kind.as_str(),
+                kind.summary(),
+                kind.remedy().as_str(),
+                Exit::for_kind(*kind).code()
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn readme_lists_every_kind() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+        let readme = std::fs::read_to_string(path).unwrap();
+        let start = readme
+            .find(START)
+            .expect("README has the error-kinds marker")
+            + START.len();
+        let end = readme.find(END).expect("README has the end marker");
+        let expected = format!("\n{}", table());
+        if readme[start..end] != expected {
+            if std::env::var_os("PSN_AUTH_UPDATE_README").is_some() {
+                let updated = format!("{}{expected}{}", &readme[..start], &readme[end..]);
+                std::fs::write(path, updated).unwrap();
+                return;
+            }
+            panic!(
+                "README's error-kinds table is out of date (rerun with PSN_AUTH_UPDATE_README=1):\n{expected}"
+            );
+        }
     }
 }

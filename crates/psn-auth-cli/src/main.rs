@@ -18,11 +18,38 @@ use clap::Parser;
 fn main() -> std::process::ExitCode {
     // clap prints usage errors itself and exits with 2; `--help` and `--version` exit with 0.
     let cli = cli::Cli::parse();
-    match commands::run(cli.command) {
-        Ok(exit) => exit.into(),
-        Err(failure) => {
-            failure.report();
-            failure.exit().into()
-        }
+    init_logging(cli.verbose);
+    let started = std::time::Instant::now();
+    let result = commands::run(cli.command);
+    let exit = match &result {
+        Ok(exit) => *exit,
+        Err(failure) => failure.exit(),
+    };
+    tracing::debug!(
+        exit = exit.code(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "done"
+    );
+    if let Err(failure) = result {
+        failure.report();
     }
+    exit.into()
+}
+
+/// Log lines go to stderr (never stdout, which carries tokens): warnings by default, more with
+/// `-v`/`-vv`/`-vvv` or `PSN_AUTH_LOG` (an `EnvFilter` directive such as `debug` or
+/// `psn_core=trace`).
+fn init_logging(verbosity: u8) {
+    use tracing_subscriber::EnvFilter;
+    let directives = psn_core::log::directives(verbosity, "warn");
+    let filter = EnvFilter::try_new(&directives).unwrap_or_else(|e| {
+        eprintln!("psn-auth: warning: ignoring PSN_AUTH_LOG ({e})");
+        EnvFilter::new("warn")
+    });
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(true)
+        .init();
 }

@@ -80,11 +80,26 @@ impl Rig {
         assert
     }
 
+    /// Runs `psn-auth ARGS` with `PSN_AUTH_LOG=trace`; must succeed. Its stderr, checked for
+    /// secrets.
+    async fn traced(&self, args: &[&str], stdin: Option<String>) -> String {
+        let mut cmd = self.command(args);
+        cmd.env("PSN_AUTH_LOG", "trace");
+        if let Some(input) = stdin {
+            cmd.write_stdin(input);
+        }
+        let assert = tokio::task::spawn_blocking(move || cmd.assert())
+            .await
+            .unwrap()
+            .success();
+        self.check_no_secret_in_stderr(&assert);
+        stderr(&assert)
+    }
+
     fn check_no_secret_in_stderr(&self, assert: &Assert) {
         let mut secrets = self.secrets.lock().unwrap();
-        secrets.insert(self.standin.npsso());
-        secrets.extend(self.standin.last_access_token());
-        secrets.extend(self.standin.last_refresh_token());
+        // Every NPSSO, code and token the stand-in ever handed out (id tokens included).
+        secrets.extend(self.standin.issued_secrets());
         let stderr = stderr(assert);
         for secret in secrets.iter() {
             assert!(
@@ -440,7 +455,7 @@ async fn a_stale_access_token_is_refreshed_exactly_once() {
     if !keyring_available() {
         return;
     }
-    let rig = Rig::with(|c| c.access_ttl_secs = 30).await;
+    let rig = Rig::with(|c| c.access_ttl_secs = 0).await;
     rig.login().await;
     let old = rig.last_access();
     rig.standin.configure(|c| c.access_ttl_secs = 3599);
@@ -461,7 +476,7 @@ async fn export_refreshes_a_stale_token_first() {
     if !keyring_available() {
         return;
     }
-    let rig = Rig::with(|c| c.access_ttl_secs = 30).await;
+    let rig = Rig::with(|c| c.access_ttl_secs = 0).await;
     rig.login().await;
     rig.standin.configure(|c| c.access_ttl_secs = 3599);
     rig.run(&["export", "--format", "header"], None)
@@ -500,7 +515,7 @@ async fn a_rejected_refresh_token_exits_4_with_the_fix() {
     if !keyring_available() {
         return;
     }
-    let rig = Rig::with(|c| c.access_ttl_secs = 30).await;
+    let rig = Rig::with(|c| c.access_ttl_secs = 0).await;
     rig.login().await;
     rig.standin.expire_refresh_tokens();
     for args in [
@@ -512,7 +527,7 @@ async fn a_rejected_refresh_token_exits_4_with_the_fix() {
             .await
             .code(4)
             .stdout(predicate::str::is_empty())
-            .stderr(predicate::str::contains("A new NPSSO is needed"))
+            .stderr(predicate::str::contains("a new NPSSO is needed"))
             .stderr(predicate::str::contains("run `psn-auth login`"));
     }
     assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 3);
@@ -527,7 +542,7 @@ async fn an_expired_refresh_deadline_exits_4_without_asking_sony() {
         return;
     }
     let rig = Rig::with(|c| {
-        c.access_ttl_secs = 30;
+        c.access_ttl_secs = 0;
         c.refresh_ttl_secs = 1;
     })
     .await;
@@ -544,7 +559,7 @@ async fn an_expired_refresh_deadline_exits_4_without_asking_sony() {
     rig.run(&["token"], None)
         .await
         .code(4)
-        .stderr(predicate::str::contains("A new NPSSO is needed"));
+        .stderr(predicate::str::contains("a new NPSSO is needed"));
     assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 0);
 }
 
@@ -587,7 +602,7 @@ async fn sony_503_with_an_html_page_exits_6() {
     if !keyring_available() {
         return;
     }
-    let rig = Rig::with(|c| c.access_ttl_secs = 30).await;
+    let rig = Rig::with(|c| c.access_ttl_secs = 0).await;
     rig.standin
         .fail(Endpoint::Authorize, Fault::outage().times(1));
     rig.run(&["login"], Some(&rig.standin.npsso()))
@@ -620,7 +635,7 @@ async fn rate_limited_429_exits_6_and_names_the_wait() {
     if !keyring_available() {
         return;
     }
-    let rig = Rig::with(|c| c.access_ttl_secs = 30).await;
+    let rig = Rig::with(|c| c.access_ttl_secs = 0).await;
     rig.login().await;
     rig.standin
         .fail(Endpoint::TokenRefresh, Fault::rate_limited(120));
@@ -764,7 +779,7 @@ async fn twenty_concurrent_token_calls_refresh_once_and_agree() {
     if !keyring_available() {
         return;
     }
-    let rig = Rig::with(|c| c.access_ttl_secs = 30).await;
+    let rig = Rig::with(|c| c.access_ttl_secs = 0).await;
     rig.login().await;
     let stale = rig.last_access();
     rig.standin.configure(|c| c.access_ttl_secs = 3599);
@@ -810,4 +825,60 @@ async fn twenty_concurrent_token_calls_refresh_once_and_agree() {
         );
         assert!(only_override_warnings(&err), "{err}");
     }
+}
+
+/// `PSN_AUTH_LOG=trace` (and `-vvv`) log every step of sign-in, refresh and token to stderr,
+/// HTTP client crates included, and no NPSSO, authorization code or token (the rig checks every
+/// secret the stand-in handed out, on every run's stderr).
+#[tokio::test(flavor = "multi_thread")]
+async fn trace_logs_show_each_step_and_no_secret() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    let log = rig.traced(&["login"], Some(rig.standin.npsso())).await;
+    for step in [
+        "step=\"authorize\" status=302",
+        "step=\"token\" status=200",
+        "step=\"account_id\" status=200",
+        "step=\"profile\" status=200",
+        "call=\"save\"",
+        "hyper_util",
+    ] {
+        assert!(log.contains(step), "no {step} in:\n{log}");
+    }
+    let codes = rig
+        .standin
+        .requests()
+        .iter()
+        .filter(|r| r.form("code").is_some())
+        .count();
+    assert_eq!(codes, 1, "the code exchanged is among the secrets checked");
+
+    // A refresh that brings an access token expired at once...
+    rig.standin.configure(|c| c.access_ttl_secs = 0);
+    let log = rig.traced(&["refresh"], None).await;
+    assert!(log.contains("step=\"refresh\" status=200"), "{log}");
+    // ... which `token -vvv` refreshes first, by the library's rule.
+    rig.standin.configure(|c| c.access_ttl_secs = 3599);
+    let token = rig.run(&["-vvv", "token"], None).await.success();
+    let log = stderr(&token);
+    assert!(log.contains("access token due: refreshing"), "{log}");
+    assert!(log.contains("call=\"load\""), "{log}");
+    assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 2);
+    assert!(rig.standin.issued_secrets().len() >= 8);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_v_or_psn_auth_log_nothing_is_logged_on_success() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    let login = rig.login().await;
+    let text = stderr(&login);
+    assert!(
+        !text.contains(" INFO ") && !text.contains("DEBUG"),
+        "{text}"
+    );
 }

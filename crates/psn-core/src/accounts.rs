@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::client::PsnClient;
 use crate::error::{Error, Result};
+use crate::refresh::RefreshPolicy;
 use crate::secret::Npsso;
 use crate::tokens::TokenSet;
 use crate::vault::meta::{create_private_dir, MetaData};
@@ -28,7 +29,7 @@ pub const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 #[serde(rename_all = "camelCase")]
 pub struct AccountSummary {
     pub account_id: String,
-    /// Online ID, else the account id, else "PSN account".
+    /// Online ID, else the account id, else "PSN account": the one name every front end shows.
     pub label: String,
     pub online_id: Option<String>,
     pub avatar_url: Option<String>,
@@ -66,6 +67,29 @@ pub struct Overview {
     pub active: Option<ActiveAccount>,
 }
 
+impl Overview {
+    fn new(data: &MetaData, active: Option<ActiveAccount>) -> Self {
+        let current = data.active.as_deref();
+        Self {
+            accounts: data
+                .accounts
+                .iter()
+                .map(|m| AccountSummary::new(m, current))
+                .collect(),
+            active,
+        }
+    }
+}
+
+/// A sign-in's answer: the account that signed in, and the dashboard as it now is (built from
+/// what was just written, not read back).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedIn {
+    pub account: AccountSummary,
+    pub overview: Overview,
+}
+
 /// The active account with a few characters of each token, never more.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -88,7 +112,7 @@ pub struct Accounts {
     client: PsnClient,
     vault: Vault,
     local_lock: Arc<tokio::sync::Mutex<()>>,
-    lock_timeout: Duration,
+    policy: RefreshPolicy,
 }
 
 struct RefreshGuard {
@@ -102,13 +126,13 @@ impl Accounts {
             client,
             vault,
             local_lock: Arc::new(tokio::sync::Mutex::new(())),
-            lock_timeout: LOCK_TIMEOUT,
+            policy: RefreshPolicy::default(),
         }
     }
 
-    pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
-        self.lock_timeout = timeout;
-        self
+    /// The refresh rule in force.
+    pub fn policy(&self) -> &RefreshPolicy {
+        &self.policy
     }
 
     pub fn client(&self) -> &PsnClient {
@@ -120,12 +144,12 @@ impl Accounts {
     }
 
     /// NPSSO to stored tokens: exchange, learn who signed in (best effort), save, make active.
-    pub async fn sign_in(&self, npsso: &Npsso) -> Result<AccountSummary> {
+    pub async fn sign_in(&self, npsso: &Npsso) -> Result<SignedIn> {
         let tokens = self.client.sign_in(npsso).await?;
         let account_id = match self.client.account_id(&tokens.access_token).await {
             Ok(id) => id,
             Err(e) => {
-                tracing::warn!(kind = e.kind(), "could not learn the account id");
+                tracing::warn!(kind = %e.kind(), "could not learn the account id");
                 format!("{UNIDENTIFIED}{}", short_random())
             }
         };
@@ -136,35 +160,58 @@ impl Accounts {
                 .profile(&tokens.access_token, &account_id)
                 .await
                 .unwrap_or_else(|e| {
-                    tracing::warn!(kind = e.kind(), "could not read the profile");
+                    tracing::warn!(kind = %e.kind(), "could not read the profile");
                     Default::default()
                 })
         };
         let _guard = self.lock().await?;
         let id = account_id.clone();
         let set = tokens.clone();
-        self.blocking(move |vault| {
-            vault.save(&id, &set)?;
-            vault.meta().update(|data| {
-                let previous = data.get(&id).cloned();
-                data.upsert(AccountMeta {
-                    account_id: id.clone(),
-                    online_id: profile
-                        .online_id
-                        .or(previous.as_ref().and_then(|p| p.online_id.clone())),
-                    avatar_url: profile
-                        .avatar_url
-                        .or(previous.as_ref().and_then(|p| p.avatar_url.clone())),
-                    added_at: set.obtained_at,
-                    obtained_at: set.obtained_at,
-                    access_expires_at: set.access_expires_at,
-                    refresh_expires_at: set.refresh_expires_at,
-                });
-                data.active = Some(id.clone());
+        let started = Instant::now();
+        let data = self
+            .blocking(move |vault| {
+                vault.save(&id, &set)?;
+                vault.meta().update(|data| {
+                    let previous = data.get(&id).cloned();
+                    data.upsert(AccountMeta {
+                        account_id: id.clone(),
+                        online_id: profile
+                            .online_id
+                            .or(previous.as_ref().and_then(|p| p.online_id.clone())),
+                        avatar_url: profile
+                            .avatar_url
+                            .or(previous.as_ref().and_then(|p| p.avatar_url.clone())),
+                        added_at: set.obtained_at,
+                        obtained_at: set.obtained_at,
+                        access_expires_at: set.access_expires_at,
+                        refresh_expires_at: set.refresh_expires_at,
+                    });
+                    data.active = Some(id.clone());
+                    data.clone()
+                })
             })
-        })
-        .await?;
-        self.summary(&account_id).await
+            .await?;
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "sign-in saved"
+        );
+        let overview = Overview::new(
+            &data,
+            Some(ActiveAccount {
+                account: AccountSummary::new(
+                    data.get(&account_id).expect("just upserted"),
+                    Some(&account_id),
+                ),
+                access_masked: tokens.access_token.masked(),
+                refresh_masked: tokens.refresh_token.masked(),
+            }),
+        );
+        let account = overview
+            .active
+            .as_ref()
+            .map(|a| a.account.clone())
+            .expect("just made active");
+        Ok(SignedIn { account, overview })
     }
 
     /// Every account on this computer, from the settings file alone (no keychain access).
@@ -180,22 +227,17 @@ impl Accounts {
 
     /// Every account, plus masked tokens of the active one (read from the keychain).
     pub async fn overview(&self) -> Result<Overview> {
-        let accounts = self.list().await?;
-        let Some(account) = accounts.iter().find(|a| a.active).cloned() else {
-            return Ok(Overview {
-                accounts,
-                active: None,
-            });
+        let data = self.read_meta().await?;
+        let Some(meta) = data.active.as_deref().and_then(|id| data.get(id)) else {
+            return Ok(Overview::new(&data, None));
         };
-        let set = self.load(&account.account_id).await?;
-        Ok(Overview {
-            accounts,
-            active: Some(ActiveAccount {
-                account,
-                access_masked: set.access_token.masked(),
-                refresh_masked: set.refresh_token.masked(),
-            }),
-        })
+        let set = self.load(&meta.account_id).await?;
+        let active = ActiveAccount {
+            account: AccountSummary::new(meta, data.active.as_deref()),
+            access_masked: set.access_token.masked(),
+            refresh_masked: set.refresh_token.masked(),
+        };
+        Ok(Overview::new(&data, Some(active)))
     }
 
     /// One account's summary.
@@ -228,49 +270,58 @@ impl Accounts {
             .ok_or_else(|| Error::UnknownAccount(id.to_owned()))
     }
 
-    /// A set whose access token stays valid for at least `margin`, refreshing first (once,
-    /// across every process) when needed.
-    pub async fn fresh_tokens(
-        &self,
-        account: Option<&str>,
-        margin: Duration,
-    ) -> Result<(String, TokenSet)> {
+    /// A set whose access token is not yet due for a refresh by the [`RefreshPolicy`],
+    /// refreshing first (once, across every process) when it is.
+    pub async fn fresh_tokens(&self, account: Option<&str>) -> Result<(String, TokenSet)> {
         let (id, set) = self.tokens(account).await?;
-        if !set.access_expires_within(margin, Utc::now()) {
+        if !self.is_due(&set, Utc::now()) {
+            tracing::debug!(account = %id, "access token not due for a refresh");
             return Ok((id, set));
         }
-        let set = self.refresh_locked(&id, Some(margin), Utc::now()).await?;
+        tracing::info!(account = %id, "access token due: refreshing");
+        let set = self.refresh_locked(&id, true, Utc::now()).await?;
         Ok((id, set))
+    }
+
+    fn is_due(&self, set: &TokenSet, now: DateTime<Utc>) -> bool {
+        self.policy
+            .is_due(set.obtained_at, set.access_expires_at, now)
     }
 
     /// Refreshes now, even if the access token is still valid. If another caller refreshed
     /// while this one waited for the lock, its result is used instead of a second request.
     pub async fn refresh_now(&self, account: Option<&str>) -> Result<AccountSummary> {
         let id = self.resolve(account).await?;
-        self.refresh_locked(&id, None, Utc::now()).await?;
+        tracing::info!(account = %id, "refresh asked for");
+        self.refresh_locked(&id, false, Utc::now()).await?;
         self.summary(&id).await
     }
 
+    /// Refreshes under the lock. `only_if_due`: skip when the set loaded under the lock is not
+    /// due (another caller refreshed meanwhile); else skip when it is newer than `asked_at`.
     async fn refresh_locked(
         &self,
         id: &str,
-        margin: Option<Duration>,
+        only_if_due: bool,
         asked_at: DateTime<Utc>,
     ) -> Result<TokenSet> {
         let _guard = self.lock().await?;
         let current = self.load(id).await?;
         let now = Utc::now();
-        let done_by_other = match margin {
-            Some(margin) => !current.access_expires_within(margin, now),
-            None => current.obtained_at > asked_at,
+        let done_by_other = if only_if_due {
+            !self.is_due(&current, now)
+        } else {
+            current.obtained_at > asked_at
         };
         if done_by_other {
+            tracing::debug!(account = %id, "another caller refreshed meanwhile; using its set");
             return Ok(current);
         }
         if current.refresh_expired(now) {
             return Err(Error::RefreshRejected);
         }
         let next = self.client.refresh(&current).await?;
+        tracing::info!(account = %id, access_expires_at = %next.access_expires_at, "refreshed");
         let key = id.to_owned();
         let set = next.clone();
         self.blocking(move |vault| {
@@ -328,9 +379,9 @@ impl Accounts {
     }
 
     async fn lock(&self) -> Result<RefreshGuard> {
-        let local = tokio::time::timeout(self.lock_timeout, self.local_lock.clone().lock_owned())
+        let local = tokio::time::timeout(LOCK_TIMEOUT, self.local_lock.clone().lock_owned())
             .await
-            .map_err(|_| Error::LockTimeout(self.lock_timeout.as_secs()))?;
+            .map_err(|_| Error::LockTimeout(LOCK_TIMEOUT.as_secs()))?;
         let Some(path) = self.vault.lock_path() else {
             return Ok(RefreshGuard {
                 _file: None,
@@ -359,11 +410,11 @@ impl Accounts {
                         _local: local,
                     })
                 }
-                Err(TryLockError::WouldBlock) if started.elapsed() < self.lock_timeout => {
+                Err(TryLockError::WouldBlock) if started.elapsed() < LOCK_TIMEOUT => {
                     tokio::time::sleep(Duration::from_millis(15)).await;
                 }
                 Err(TryLockError::WouldBlock) => {
-                    return Err(Error::LockTimeout(self.lock_timeout.as_secs()))
+                    return Err(Error::LockTimeout(LOCK_TIMEOUT.as_secs()))
                 }
                 Err(TryLockError::Error(e)) => return Err(settings(e)),
             }

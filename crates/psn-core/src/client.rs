@@ -1,7 +1,10 @@
-//! The three exchanges of `PSN_PROTOCOL.md` (authorize, token, refresh) and the two "who am I"
+//! The three exchanges of `docs/protocol.md` (authorize, token, refresh) and the two "who am I"
 //! calls, over one `reqwest` client with rustls, timeouts and a User-Agent.
+//!
+//! Each request logs one event (`step`, HTTP `status`, `elapsed_ms`) at `info` for the sign-in
+//! exchanges and `debug` for the rest; never a URL with a query, a header or a body.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER};
@@ -11,10 +14,11 @@ use url::Url;
 
 use crate::endpoints::Endpoints;
 use crate::error::{redact_excerpt, Error, NetworkFailure, Result};
+use crate::log::elapsed_ms;
 use crate::secret::{AccessToken, AuthorizationCode, Npsso};
 use crate::tokens::{TokenResponse, TokenSet};
 
-/// The PlayStation app's public OAuth client (see `PSN_PROTOCOL.md`).
+/// The PlayStation app's public OAuth client (see `docs/protocol.md`).
 pub const CLIENT_ID: &str = "09515159-7237-4370-9b40-3806e67c0891";
 /// `client_id:client_secret` of that public client, Base64, as the token endpoint wants it.
 pub const CLIENT_BASIC_AUTH: &str =
@@ -105,14 +109,21 @@ impl PsnClient {
             .append_pair("redirect_uri", REDIRECT_URI)
             .append_pair("response_type", "code")
             .append_pair("scope", SCOPE);
+        let started = Instant::now();
         let response = self
             .http
             .get(url.clone())
             .header(COOKIE, format!("npsso={}", npsso.expose()))
             .send()
             .await
-            .map_err(network_error)?;
+            .map_err(|e| network_error("authorize", e))?;
         let status = response.status();
+        tracing::info!(
+            step = "authorize",
+            status = status.as_u16(),
+            elapsed_ms = elapsed_ms(started),
+            "exchange"
+        );
         if status.is_redirection() {
             let Some(location) = response.headers().get(LOCATION) else {
                 return Err(Error::MalformedResponse {
@@ -129,7 +140,10 @@ impl PsnClient {
             return code_from_location(&url, location);
         }
         let headers = response.headers().clone();
-        let body = response.text().await.map_err(network_error)?;
+        let body = response
+            .text()
+            .await
+            .map_err(|e| network_error("authorize", e))?;
         if status == StatusCode::UNAUTHORIZED {
             return Err(Error::NpssoRejected);
         }
@@ -149,7 +163,7 @@ impl PsnClient {
             ("grant_type", "authorization_code"),
             ("token_format", "jwt"),
         ];
-        let response = self.post_token(&form, Error::CodeRejected).await?;
+        let response = self.post_token("token", &form, Error::CodeRejected).await?;
         TokenSet::from_response(response, Utc::now()).map_err(missing_field)
     }
 
@@ -162,13 +176,21 @@ impl PsnClient {
             ("token_format", "jwt"),
             ("scope", SCOPE),
         ];
-        let response = self.post_token(&form, Error::RefreshRejected).await?;
+        let response = self
+            .post_token("refresh", &form, Error::RefreshRejected)
+            .await?;
         current
             .refreshed(response, Utc::now())
             .map_err(missing_field)
     }
 
-    async fn post_token(&self, form: &[(&str, &str)], rejected: Error) -> Result<TokenResponse> {
+    async fn post_token(
+        &self,
+        step: &'static str,
+        form: &[(&str, &str)],
+        rejected: Error,
+    ) -> Result<TokenResponse> {
+        let started = Instant::now();
         let response = self
             .http
             .post(self.endpoints.token_url())
@@ -177,10 +199,16 @@ impl PsnClient {
             .body(form_body(form))
             .send()
             .await
-            .map_err(network_error)?;
+            .map_err(|e| network_error(step, e))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.text().await.map_err(network_error)?;
+        let body = response.text().await.map_err(|e| network_error(step, e))?;
+        tracing::info!(
+            step,
+            status = status.as_u16(),
+            elapsed_ms = elapsed_ms(started),
+            "exchange"
+        );
         if status.is_success() {
             if looks_like_html(&body) {
                 return Err(Error::SonyUnavailable {
@@ -218,7 +246,7 @@ impl PsnClient {
             account_id: serde_json::Value,
         }
         let me: Me = self
-            .get_json(self.endpoints.account_me_url(), access)
+            .get_json("account_id", self.endpoints.account_me_url(), access)
             .await?;
         match me.account_id {
             serde_json::Value::String(s) if !s.is_empty() => Ok(s),
@@ -247,7 +275,7 @@ impl PsnClient {
             avatars: Vec<Avatar>,
         }
         let body: Body = self
-            .get_json(self.endpoints.profile_url(account_id), access)
+            .get_json("profile", self.endpoints.profile_url(account_id), access)
             .await?;
         let size_rank = |s: &Option<String>| match s.as_deref() {
             Some("xl") => 4,
@@ -273,7 +301,13 @@ impl PsnClient {
     /// [`AVATAR_MAX_BYTES`] are accepted.
     pub async fn avatar(&self, url: &str) -> Result<Avatar> {
         let url = crate::endpoints::parse_override("avatar URL", url)?;
-        let response = self.http.get(url).send().await.map_err(network_error)?;
+        let started = Instant::now();
+        let response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| network_error("avatar", e))?;
         let status = response.status();
         let content_type = response
             .headers()
@@ -287,7 +321,17 @@ impl PsnClient {
                 excerpt: "(avatar)".into(),
             });
         }
-        let bytes = response.bytes().await.map_err(network_error)?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| network_error("avatar", e))?;
+        tracing::debug!(
+            step = "avatar",
+            status = status.as_u16(),
+            bytes = bytes.len(),
+            elapsed_ms = elapsed_ms(started),
+            "download"
+        );
         if !content_type.starts_with("image/") || bytes.len() > AVATAR_MAX_BYTES {
             return Err(Error::MalformedResponse {
                 status: status.as_u16(),
@@ -303,19 +347,27 @@ impl PsnClient {
 
     async fn get_json<T: for<'de> Deserialize<'de>>(
         &self,
+        step: &'static str,
         url: Url,
         access: &AccessToken,
     ) -> Result<T> {
+        let started = Instant::now();
         let response = self
             .http
             .get(url)
             .bearer_auth(access.expose())
             .send()
             .await
-            .map_err(network_error)?;
+            .map_err(|e| network_error(step, e))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.text().await.map_err(network_error)?;
+        let body = response.text().await.map_err(|e| network_error(step, e))?;
+        tracing::debug!(
+            step,
+            status = status.as_u16(),
+            elapsed_ms = elapsed_ms(started),
+            "who am I"
+        );
         if status.is_success() {
             return serde_json::from_str(&body).map_err(|_| Error::MalformedResponse {
                 status: status.as_u16(),
@@ -407,13 +459,13 @@ fn form_body(pairs: &[(&str, &str)]) -> String {
 
 /// Sorts a transport failure into something a user can act on, without its text: reqwest's
 /// messages carry URLs, and hyper's carry whatever the peer said.
-fn network_error(error: reqwest::Error) -> Error {
+fn network_error(step: &'static str, error: reqwest::Error) -> Error {
     let failure = if error.is_timeout() {
         NetworkFailure::Timeout
     } else {
         classify_source(&error)
     };
-    tracing::debug!(?failure, "request to Sony failed");
+    tracing::info!(step, ?failure, "request failed");
     Error::Network { failure }
 }
 

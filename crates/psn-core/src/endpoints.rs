@@ -88,8 +88,24 @@ impl Endpoints {
         Ok(endpoints)
     }
 
-    pub fn is_overridden(&self) -> bool {
-        !self.overrides.is_empty()
+    /// The page the user signs in on, in a browser: playstation.com, or the auth base itself
+    /// when it is not Sony's (the demo's and the tests' stand-in serves one there).
+    pub fn sign_in_page(&self) -> Url {
+        if self.is_sony_auth() {
+            Url::parse(SIGN_IN_PAGE).expect("constant URL")
+        } else {
+            self.auth_base.clone()
+        }
+    }
+
+    /// The page that shows the NPSSO of the signed-in browser (`/api/v1/ssocookie` on the auth
+    /// host, see docs/protocol.md).
+    pub fn ssocookie_page(&self) -> Url {
+        join(&self.auth_base, "api/v1/ssocookie")
+    }
+
+    fn is_sony_auth(&self) -> bool {
+        self.auth_base.as_str().trim_end_matches('/') == SONY_AUTH_BASE
     }
 
     pub(crate) fn authorize_url(&self) -> Url {
@@ -187,6 +203,27 @@ mod tests {
     }
 
     #[test]
+    fn pages_follow_the_auth_base() {
+        let sony = Endpoints::sony();
+        assert_eq!(sony.sign_in_page().as_str(), SIGN_IN_PAGE);
+        assert_eq!(sony.ssocookie_page().as_str(), SSOCOOKIE_PAGE);
+        let local = Endpoints::from_vars(Some("http://127.0.0.1:9/"), None).unwrap();
+        assert_eq!(local.sign_in_page().as_str(), "http://127.0.0.1:9/");
+        assert_eq!(
+            local.ssocookie_page().as_str(),
+            "http://127.0.0.1:9/api/v1/ssocookie"
+        );
+        let demo = Endpoints::single("http://127.0.0.1:7/prefix").unwrap();
+        assert_eq!(
+            demo.ssocookie_page().as_str(),
+            "http://127.0.0.1:7/prefix/api/v1/ssocookie"
+        );
+        // An API override alone leaves the pages at Sony.
+        let api = Endpoints::from_vars(None, Some("http://127.0.0.1:9/")).unwrap();
+        assert_eq!(api.ssocookie_page().as_str(), SSOCOOKIE_PAGE);
+    }
+
+    #[test]
     fn sony_urls_are_exact() {
         let e = Endpoints::sony();
         assert_eq!(
@@ -197,6 +234,6 @@ mod tests {
             e.profile_url("42").as_str(),
             "https://m.np.playstation.com/api/userProfile/v1/internal/users/42/profiles"
         );
-        assert!(!e.is_overridden());
+        assert!(e.overrides.is_empty());
     }
 }

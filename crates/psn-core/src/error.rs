@@ -1,5 +1,10 @@
-//! Every failure a user can meet, as a typed error with a stable kind and a message that says
-//! what to do next.
+//! Every failure a user can meet: a typed [`Error`] whose message says what happened, its stable
+//! [`ErrorKind`], and for each kind the [`Remedy`]: what the user must do about it.
+//!
+//! This module is the one place that decides what a failure *means*. The CLI's exit codes, the
+//! app's background refresher, the refresh policy and the window all branch on [`ErrorKind`] or
+//! [`Remedy`] through exhaustive matches, and each front end adds its own next step (a command to
+//! run, a button to press): library messages never name a front end.
 //!
 //! Three families are kept apart, as oauth2-rs does: the server said no (`NpssoRejected`,
 //! `CodeRejected`, `RefreshRejected`, `RateLimited`, `SonyUnavailable`, `UnexpectedResponse`),
@@ -7,6 +12,8 @@
 //! ever holds a secret: response excerpts pass through [`redact_excerpt`] first.
 
 use std::time::Duration;
+
+use serde::Serialize;
 
 use crate::npsso::NpssoError;
 use crate::vault::VaultError;
@@ -21,6 +28,140 @@ pub enum NetworkFailure {
     Timeout,
     Tls,
     Other,
+}
+
+/// What the user must do about a failure. Every front end decides its next step from this (and
+/// from [`ErrorKind`] where it needs more detail), through exhaustive matches: a new kind does not
+/// compile until each of them has decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Remedy {
+    /// What the user typed or chose is wrong (an NPSSO copied badly, an account that does not
+    /// exist, an endpoint override that is not allowed): correct it and try again.
+    FixInput,
+    /// Only a new NPSSO helps: the refresh token expired or was rejected, the NPSSO given was
+    /// rejected, the stored set is unreadable, or no account is signed in yet.
+    NewNpsso,
+    /// Temporary: the same request may well succeed later without any change
+    /// ([`Error::retry_after`] says when, if Sony said so).
+    RetryLater,
+    /// The OS keychain must be started, unlocked or repaired.
+    FixKeychain,
+    /// Anything else (the settings file, an answer from Sony that could not be read).
+    Other,
+}
+
+macro_rules! error_kinds {
+    ($($variant:ident => $name:literal, $remedy:ident, $summary:literal;)*) => {
+        /// Every kind of failure, with a stable name: the UI and the CLI's contracts. Serialized
+        /// as that name (`"npsso_rejected"`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorKind {
+            $(#[doc = $summary] $variant,)*
+        }
+
+        impl ErrorKind {
+            /// Every kind, in the order of the README's table.
+            pub const ALL: &'static [ErrorKind] = &[$(Self::$variant,)*];
+
+            /// The stable name.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                }
+            }
+
+            /// What the user must do about it.
+            pub const fn remedy(self) -> Remedy {
+                match self {
+                    $(Self::$variant => Remedy::$remedy,)*
+                }
+            }
+
+            /// What happened, in a few words (the README's table).
+            pub const fn summary(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $summary,)*
+                }
+            }
+        }
+    };
+}
+
+error_kinds! {
+    InvalidNpsso => "invalid_npsso", FixInput,
+        "the text given as an NPSSO is not one (wrong length, stray characters, Sony's error page)";
+    NpssoRejected => "npsso_rejected", NewNpsso,
+        "Sony did not accept the NPSSO (expired, signed out, or copied from another session)";
+    CodeRejected => "code_rejected", RetryLater,
+        "Sony rejected the sign-in code it had just issued (a hiccup on its side)";
+    RefreshRejected => "refresh_rejected", NewNpsso,
+        "the refresh token expired (about 60 days) or was revoked";
+    RateLimited => "rate_limited", RetryLater,
+        "Sony is limiting requests (HTTP 429), for the time it says if it does";
+    SonyUnavailable => "sony_unavailable", RetryLater,
+        "Sony's sign-in service is down (HTTP 5xx)";
+    Network => "network", RetryLater,
+        "no connection to Sony (DNS, refused, timeout, TLS)";
+    MalformedResponse => "malformed_response", Other,
+        "Sony's answer could not be read";
+    UnexpectedResponse => "unexpected_response", Other,
+        "Sony answered with a status nobody expected";
+    KeychainUnavailable => "keychain_unavailable", FixKeychain,
+        "no keychain is running or reachable";
+    KeychainLocked => "keychain_locked", FixKeychain,
+        "the keychain is locked, or its unlock prompt was dismissed";
+    KeychainTimeout => "keychain_timeout", FixKeychain,
+        "the keychain did not answer within 3 s";
+    KeychainError => "keychain_error", FixKeychain,
+        "the keychain refused the operation";
+    KeychainCorrupt => "keychain_corrupt", NewNpsso,
+        "the tokens stored for the account are damaged or incomplete";
+    NoAccount => "no_account", NewNpsso,
+        "no account is signed in on this computer";
+    UnknownAccount => "unknown_account", FixInput,
+        "the account named is not on this computer";
+    LockTimeout => "lock_timeout", RetryLater,
+        "another process has been refreshing the tokens for too long";
+    Settings => "settings", Other,
+        "`accounts.json` or its folder could not be read or written";
+    InvalidEndpoint => "invalid_endpoint", FixInput,
+        "`PSN_AUTH_BASE_URL` or `PSN_API_BASE_URL` is not an allowed URL";
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Lets tests and callers compare with the stable name: `assert_eq!(e.kind(), "network")`.
+impl PartialEq<&str> for ErrorKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Remedy {
+    /// Every remedy, in the order of the README's table.
+    pub const ALL: &'static [Remedy] = &[
+        Self::FixInput,
+        Self::NewNpsso,
+        Self::RetryLater,
+        Self::FixKeychain,
+        Self::Other,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::FixInput => "fix_input",
+            Self::NewNpsso => "new_npsso",
+            Self::RetryLater => "retry_later",
+            Self::FixKeychain => "fix_keychain",
+            Self::Other => "other",
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,8 +183,9 @@ pub enum Error {
     CodeRejected,
 
     #[error(
-        "The refresh token was rejected or has expired (they last about 60 days). A new NPSSO is \
-         needed: sign in on playstation.com, copy the NPSSO again, and sign in here."
+        "The refresh token was rejected or has expired (they last about 60 days, and a password \
+         change ends them early), so a new NPSSO is needed: sign in on playstation.com and copy \
+         it again from the ssocookie page."
     )]
     RefreshRejected,
 
@@ -79,10 +221,10 @@ pub enum Error {
     #[error(transparent)]
     Vault(#[from] VaultError),
 
-    #[error("No account is signed in. Sign in with an NPSSO first (`psn-auth login` or the app).")]
+    #[error("No account is signed in on this computer.")]
     NoAccount,
 
-    #[error("There is no account {0} on this computer. `psn-auth status` lists the accounts.")]
+    #[error("There is no account {0} on this computer.")]
     UnknownAccount(String),
 
     #[error(
@@ -99,25 +241,82 @@ pub enum Error {
 }
 
 impl Error {
-    /// A stable machine-readable name: the UI branches on it, tests assert it, the CLI maps it to
-    /// an exit code.
-    pub fn kind(&self) -> &'static str {
+    /// What kind of failure this is: the UI branches on it (through its [`Remedy`]), tests
+    /// assert it, the CLI maps it to an exit code.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::InvalidNpsso(_) => "invalid_npsso",
-            Self::NpssoRejected => "npsso_rejected",
-            Self::CodeRejected => "code_rejected",
-            Self::RefreshRejected => "refresh_rejected",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::SonyUnavailable { .. } => "sony_unavailable",
-            Self::Network { .. } => "network",
-            Self::MalformedResponse { .. } => "malformed_response",
-            Self::UnexpectedResponse { .. } => "unexpected_response",
+            Self::InvalidNpsso(_) => ErrorKind::InvalidNpsso,
+            Self::NpssoRejected => ErrorKind::NpssoRejected,
+            Self::CodeRejected => ErrorKind::CodeRejected,
+            Self::RefreshRejected => ErrorKind::RefreshRejected,
+            Self::RateLimited { .. } => ErrorKind::RateLimited,
+            Self::SonyUnavailable { .. } => ErrorKind::SonyUnavailable,
+            Self::Network { .. } => ErrorKind::Network,
+            Self::MalformedResponse { .. } => ErrorKind::MalformedResponse,
+            Self::UnexpectedResponse { .. } => ErrorKind::UnexpectedResponse,
             Self::Vault(e) => e.kind(),
-            Self::NoAccount => "no_account",
-            Self::UnknownAccount(_) => "unknown_account",
-            Self::LockTimeout(_) => "lock_timeout",
-            Self::Settings { .. } => "settings",
-            Self::InvalidEndpoint(_) => "invalid_endpoint",
+            Self::NoAccount => ErrorKind::NoAccount,
+            Self::UnknownAccount(_) => ErrorKind::UnknownAccount,
+            Self::LockTimeout(_) => ErrorKind::LockTimeout,
+            Self::Settings { .. } => ErrorKind::Settings,
+            Self::InvalidEndpoint(_) => ErrorKind::InvalidEndpoint,
+        }
+    }
+
+    /// What the user must do about it.
+    pub fn remedy(&self) -> Remedy {
+        self.kind().remedy()
+    }
+
+    /// One error of `kind`, as the front ends' tests use to check their handling of every kind.
+    #[doc(hidden)]
+    pub fn example(kind: ErrorKind) -> Self {
+        use ErrorKind as K;
+        match kind {
+            K::InvalidNpsso => NpssoError::WrongLength { found: 12 }.into(),
+            K::NpssoRejected => Self::NpssoRejected,
+            K::CodeRejected => Self::CodeRejected,
+            K::RefreshRejected => Self::RefreshRejected,
+            K::RateLimited => Self::RateLimited {
+                retry_after: Some(Duration::from_secs(90)),
+            },
+            K::SonyUnavailable => Self::SonyUnavailable { status: 503 },
+            K::Network => Self::Network {
+                failure: NetworkFailure::Refused,
+            },
+            K::MalformedResponse => Self::MalformedResponse {
+                status: 200,
+                reason: "not JSON",
+                excerpt: "<html>".into(),
+            },
+            K::UnexpectedResponse => Self::UnexpectedResponse {
+                status: 418,
+                excerpt: "(empty)".into(),
+            },
+            K::KeychainUnavailable => VaultError::Unavailable {
+                reason: "no Secret Service (GNOME Keyring or KWallet) is running".into(),
+            }
+            .into(),
+            K::KeychainLocked => VaultError::Locked.into(),
+            K::KeychainTimeout => VaultError::TimedOut { secs: 3 }.into(),
+            K::KeychainError => VaultError::Store {
+                reason: "an entry is not valid text".into(),
+            }
+            .into(),
+            K::KeychainCorrupt => VaultError::Corrupt {
+                account: "1234".into(),
+            }
+            .into(),
+            K::NoAccount => Self::NoAccount,
+            K::UnknownAccount => Self::UnknownAccount("someone".into()),
+            K::LockTimeout => Self::LockTimeout(30),
+            K::Settings => Self::Settings {
+                path: "/home/u/.config/psn-auth/accounts.json".into(),
+                reason: "permission denied".into(),
+            },
+            K::InvalidEndpoint => Self::InvalidEndpoint(
+                "PSN_AUTH_BASE_URL must start with https:// (or http:// on loopback).".into(),
+            ),
         }
     }
 
@@ -127,17 +326,6 @@ impl Error {
             Self::RateLimited { retry_after } => *retry_after,
             _ => None,
         }
-    }
-
-    /// True when the same request may well succeed later without the user changing anything.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            Self::RateLimited { .. }
-                | Self::SonyUnavailable { .. }
-                | Self::Network { .. }
-                | Self::LockTimeout(_)
-        )
     }
 }
 
@@ -254,6 +442,78 @@ mod tests {
         };
         assert!(e.to_string().contains("Wait 2 minutes"), "{e}");
         assert_eq!(e.kind(), "rate_limited");
+    }
+
+    #[test]
+    fn kinds_serialize_as_their_stable_names_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for kind in ErrorKind::ALL {
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::json!(kind.as_str())
+            );
+            assert!(seen.insert(kind.as_str()), "{kind} named twice");
+        }
+        for remedy in Remedy::ALL {
+            assert_eq!(
+                serde_json::to_value(remedy).unwrap(),
+                serde_json::json!(remedy.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn every_example_has_its_kind() {
+        for kind in ErrorKind::ALL {
+            assert_eq!(Error::example(*kind).kind(), *kind);
+        }
+    }
+
+    #[test]
+    fn only_temporary_kinds_are_retried_later() {
+        let later: Vec<&str> = ErrorKind::ALL
+            .iter()
+            .filter(|k| k.remedy() == Remedy::RetryLater)
+            .map(|k| k.as_str())
+            .collect();
+        assert_eq!(
+            later,
+            [
+                "code_rejected",
+                "rate_limited",
+                "sony_unavailable",
+                "network",
+                "lock_timeout"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_damaged_store_needs_a_new_npsso_like_an_expired_refresh_token() {
+        let corrupt = Error::Vault(VaultError::Corrupt {
+            account: "1".into(),
+        });
+        assert_eq!(corrupt.remedy(), Remedy::NewNpsso);
+        assert_eq!(Error::RefreshRejected.remedy(), Remedy::NewNpsso);
+        assert_eq!(
+            Error::Vault(VaultError::Locked).remedy(),
+            Remedy::FixKeychain
+        );
+    }
+
+    #[test]
+    fn messages_name_no_front_end() {
+        for e in [
+            Error::NoAccount,
+            Error::UnknownAccount("x".into()),
+            Error::RefreshRejected,
+            Error::Vault(VaultError::Unavailable { reason: "r".into() }),
+        ] {
+            let text = e.to_string();
+            for front_end in ["psn-auth ", "the app", " here", "memory"] {
+                assert!(!text.contains(front_end), "{text:?} names {front_end:?}");
+            }
+        }
     }
 
     #[test]

@@ -217,8 +217,15 @@ mod tests {
     }
 
     #[test]
-    fn good_value_is_64_chars() {
-        assert_eq!(GOOD.len(), NPSSO_LEN);
+    fn one_character_short_or_long_is_the_wrong_length() {
+        assert_eq!(
+            err(&GOOD[..NPSSO_LEN - 1]),
+            NpssoError::WrongLength { found: 63 }
+        );
+        assert_eq!(
+            err(&format!("{GOOD}x")),
+            NpssoError::WrongLength { found: 65 }
+        );
     }
 
     #[test]
@@ -479,11 +486,29 @@ mod tests {
         ));
     }
 
+    /// The field under the input shows these names' messages; each is reached from a paste.
     #[test]
-    fn kinds_are_stable() {
-        assert_eq!(NpssoError::Empty.kind(), "empty");
-        assert_eq!(NpssoError::WrongLength { found: 1 }.kind(), "wrong_length");
-        assert_eq!(NpssoError::SignedOut.kind(), "signed_out");
+    fn every_rejection_is_reached_by_some_paste_and_keeps_its_name() {
+        let bad_char = format!("{}!{}", &GOOD[..10], &GOOD[11..]);
+        let cases = [
+            ("   ", "empty"),
+            ("abc", "wrong_length"),
+            (bad_char.as_str(), "invalid_character"),
+            (
+                r#"{"error":"invalid_grant","error_description":"Invalid login","error_code":20}"#,
+                "signed_out",
+            ),
+            (
+                "<html><head><title>429 Too Many Requests</title></head></html>",
+                "rate_limited_page",
+            ),
+            ("<html><body>Sign in</body></html>", "html_page"),
+            (r#"{"something":"else"}"#, "json_without_npsso"),
+            (r#"{"npsso": "#, "malformed_json"),
+        ];
+        for (input, kind) in cases {
+            assert_eq!(err(input).kind(), kind, "{input}");
+        }
     }
 }
 

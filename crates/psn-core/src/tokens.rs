@@ -98,11 +98,6 @@ impl TokenSet {
         })
     }
 
-    /// True when the access token is expired or expires within `margin`.
-    pub fn access_expires_within(&self, margin: std::time::Duration, now: DateTime<Utc>) -> bool {
-        self.access_expires_at - to_chrono(margin) <= now
-    }
-
     /// True when the refresh token can no longer be used.
     pub fn refresh_expired(&self, now: DateTime<Utc>) -> bool {
         self.refresh_expires_at <= now

@@ -299,7 +299,7 @@ async fn outage_503_is_sony_unavailable() {
     let err = client(&s).sign_in(&npsso(&s)).await.unwrap_err();
     assert_eq!(err.kind(), "sony_unavailable");
     assert!(err.to_string().contains("HTTP 503"));
-    assert!(err.is_transient());
+    assert_eq!(err.remedy(), psn_core::Remedy::RetryLater);
 }
 
 #[tokio::test]

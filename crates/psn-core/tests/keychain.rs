@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use chrono::{Duration as Span, Utc};
 use psn_core::vault::{KeychainStore, SecretStore, WINDOWS_MAX_CHARS};
 use psn_core::{
@@ -143,13 +141,16 @@ async fn sign_in_keeps_tokens_in_the_keychain_and_facts_in_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let service = common::unique_service("signin");
     let accounts = accounts_on(&standin, &service, dir.path());
-    let summary = accounts
+    let signed_in = accounts
         .sign_in(&parse_npsso(&standin.npsso()).unwrap())
         .await
         .unwrap();
+    let summary = &signed_in.account;
     assert_eq!(summary.account_id, standin.account_id());
     assert_eq!(summary.label, standin.online_id());
     assert!(summary.active);
+    // The sign-in's answer is the dashboard as a fresh read would show it.
+    assert_eq!(signed_in.overview, accounts.overview().await.unwrap());
 
     // A second service instance (another process, in effect) sees the same account.
     let other = accounts_on(&standin, &service, dir.path());
@@ -179,7 +180,8 @@ async fn stale_access_token_is_refreshed_once_and_saved() {
         return;
     }
     let standin = StandIn::start(Config::default()).await.unwrap();
-    standin.configure(|c| c.access_ttl_secs = 30);
+    // Expired at once: due by any rule.
+    standin.configure(|c| c.access_ttl_secs = 0);
     let dir = tempfile::tempdir().unwrap();
     let accounts = accounts_on(&standin, &common::unique_service("stale"), dir.path());
     accounts
@@ -187,20 +189,14 @@ async fn stale_access_token_is_refreshed_once_and_saved() {
         .await
         .unwrap();
     standin.configure(|c| c.access_ttl_secs = 3599);
-    let (_, fresh) = accounts
-        .fresh_tokens(None, Duration::from_secs(60))
-        .await
-        .unwrap();
+    let (_, fresh) = accounts.fresh_tokens(None).await.unwrap();
     assert_eq!(standin.count(Endpoint::TokenRefresh), 1);
     assert_eq!(
         fresh.access_token.expose(),
         standin.last_access_token().unwrap()
     );
     // Now valid for an hour: no second refresh.
-    let (_, again) = accounts
-        .fresh_tokens(None, Duration::from_secs(60))
-        .await
-        .unwrap();
+    let (_, again) = accounts.fresh_tokens(None).await.unwrap();
     assert_eq!(again, fresh);
     assert_eq!(standin.count(Endpoint::TokenRefresh), 1);
     let listed = accounts.list().await.unwrap();

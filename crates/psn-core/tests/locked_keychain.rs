@@ -85,6 +85,6 @@ fn inner() {
         "{waited:?}"
     );
     assert!(err.to_string().contains("Unlock it"), "{err}");
-    assert!(err.keychain_missing());
+    assert_eq!(err.kind().remedy(), psn_core::Remedy::FixKeychain);
     assert!(!dir.path().join("cfg").exists(), "no file fallback");
 }

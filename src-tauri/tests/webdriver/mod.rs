@@ -106,6 +106,26 @@ impl Drop for Driver {
     }
 }
 
+/// Waits (up to 15 s) until no PSN Auth app process is left from an earlier test: the app keeps
+/// one instance at a time, so a new one started while the last is still exiting hands over to
+/// it and quits, and the new WebDriver session never gets a window.
+fn wait_until_no_app_runs() {
+    let Ok(app) = std::path::Path::new(env!("CARGO_BIN_EXE_psn-auth-app")).canonicalize() else {
+        return;
+    };
+    let running = || {
+        std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == app))
+    };
+    let started = Instant::now();
+    while running() && started.elapsed() < Duration::from_secs(15) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 pub struct Session<'d> {
     driver: &'d Driver,
     id: String,
@@ -127,6 +147,7 @@ impl<'d> Session<'d> {
         application: &Path,
         args: &[&str],
     ) -> Session<'d> {
+        wait_until_no_app_runs();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()

@@ -5,7 +5,6 @@
 use std::io::{IsTerminal, Read};
 
 use chrono::Utc;
-use psn_core::endpoints::{SIGN_IN_PAGE, SONY_AUTH_BASE, SSOCOOKIE_PAGE};
 use psn_core::{parse_npsso, Accounts, Endpoints};
 use zeroize::Zeroizing;
 
@@ -20,7 +19,7 @@ pub async fn run(accounts: &Accounts) -> Result<Exit, Failure> {
     let text = read_npsso(accounts.client().endpoints())?;
     let npsso = parse_npsso(&text)?;
     drop(text);
-    let summary = accounts.sign_in(&npsso).await?;
+    let summary = accounts.sign_in(&npsso).await?.account;
     drop(npsso);
     let now = Utc::now();
     eprintln!(
@@ -41,7 +40,7 @@ pub async fn run(accounts: &Accounts) -> Result<Exit, Failure> {
 fn read_npsso(endpoints: &Endpoints) -> Result<Zeroizing<String>, Failure> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        let (sign_in, ssocookie) = pages(endpoints);
+        let (sign_in, ssocookie) = (endpoints.sign_in_page(), endpoints.ssocookie_page());
         eprintln!(
             "Sign in on {sign_in} in a browser, open {ssocookie} and copy what it shows (the \
              whole line or just the value)."
@@ -59,38 +58,4 @@ fn read_npsso(endpoints: &Endpoints) -> Result<Zeroizing<String>, Failure> {
         .read_to_string(&mut text)
         .map_err(Failure::io("read the NPSSO from standard input"))?;
     Ok(text)
-}
-
-/// Sony's sign-in and ssocookie pages, or the override's (a stand-in serves both).
-fn pages(endpoints: &Endpoints) -> (String, String) {
-    let base = &endpoints.auth_base;
-    if base.as_str().trim_end_matches('/') == SONY_AUTH_BASE {
-        return (SIGN_IN_PAGE.to_owned(), SSOCOOKIE_PAGE.to_owned());
-    }
-    let ssocookie = base
-        .join("api/v1/ssocookie")
-        .map_or_else(|_| SSOCOOKIE_PAGE.to_owned(), |u| u.to_string());
-    (base.to_string(), ssocookie)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pages_follow_the_auth_override() {
-        let sony = Endpoints::sony();
-        assert_eq!(
-            pages(&sony),
-            (SIGN_IN_PAGE.to_owned(), SSOCOOKIE_PAGE.to_owned())
-        );
-        let local = Endpoints::from_vars(Some("http://127.0.0.1:9/"), None).unwrap();
-        assert_eq!(
-            pages(&local),
-            (
-                "http://127.0.0.1:9/".to_owned(),
-                "http://127.0.0.1:9/api/v1/ssocookie".to_owned()
-            )
-        );
-    }
 }

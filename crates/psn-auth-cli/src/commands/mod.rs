@@ -7,14 +7,9 @@ mod login;
 mod status;
 mod tokens;
 
-use std::time::Duration;
-
 use crate::cli::Command;
 use crate::context::{self, Check};
 use crate::exit::{Exit, Failure};
-
-/// `token` and `export` refresh first when the access token expires within this margin.
-pub const MARGIN: Duration = Duration::from_secs(60);
 
 pub fn run(command: Command) -> Result<Exit, Failure> {
     // Only `login` checks the keychain up front: it is about to save, and a person should not

@@ -1,6 +1,7 @@
 //! `psn-auth token` and `psn-auth export`: the access token alone, or the whole set as env
-//! lines, psn-api's JSON, or an HTTP header. Both refresh first when the access token expires
-//! within [`MARGIN`]; the library makes that one refresh across every process.
+//! lines, psn-api's JSON, or an HTTP header. Both refresh first when the library's refresh
+//! policy says the access token is due (as the app's background refresher does), and the library
+//! makes that one refresh across every process.
 //!
 //! Every buffer that holds a secret is wiped once written.
 
@@ -9,14 +10,13 @@ use psn_core::{Accounts, TokenSet};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::MARGIN;
 use crate::cli::Format;
 use crate::exit::{Exit, Failure};
 use crate::output;
 use crate::present::{rfc3339, seconds_left};
 
 pub async fn token(accounts: &Accounts, account: Option<&str>) -> Result<Exit, Failure> {
-    let (_, set) = accounts.fresh_tokens(account, MARGIN).await?;
+    let (_, set) = accounts.fresh_tokens(account).await?;
     let line = Zeroizing::new(format!("{}\n", set.access_token.expose()));
     output::stdout(&line)?;
     Ok(Exit::Ok)
@@ -27,7 +27,7 @@ pub async fn export(
     format: Format,
     account: Option<&str>,
 ) -> Result<Exit, Failure> {
-    let (_, set) = accounts.fresh_tokens(account, MARGIN).await?;
+    let (_, set) = accounts.fresh_tokens(account).await?;
     output::stdout(&render(&set, format, Utc::now()))?;
     Ok(Exit::Ok)
 }

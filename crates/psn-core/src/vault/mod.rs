@@ -36,6 +36,7 @@ mod secret_service;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -45,6 +46,7 @@ pub use keychain::{KeychainStore, KEYCHAIN_TIMEOUT};
 pub use memory::{MemoryStore, WINDOWS_MAX_CHARS};
 pub use meta::{AccountMeta, MetaFile};
 
+use crate::error::ErrorKind;
 use crate::tokens::{StoredTokenSet, TokenSet};
 
 /// Characters per chunk: well under Windows' 1280 UTF-16 units, with room for nothing else.
@@ -81,8 +83,7 @@ impl Namespace {
 pub enum VaultError {
     #[error(
         "The system keychain is not available: {reason}. On Linux, start GNOME Keyring or KWallet \
-         (any Secret Service) and unlock it, then try again. You can also keep tokens in memory \
-         for this session only."
+         (any Secret Service) and unlock it, then try again."
     )]
     Unavailable { reason: String },
 
@@ -112,23 +113,15 @@ pub enum VaultError {
 }
 
 impl VaultError {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Unavailable { .. } => "keychain_unavailable",
-            Self::Locked => "keychain_locked",
-            Self::TimedOut { .. } => "keychain_timeout",
-            Self::Corrupt { .. } => "keychain_corrupt",
-            Self::Store { .. } => "keychain_error",
-            Self::Settings { .. } => "settings",
+            Self::Unavailable { .. } => ErrorKind::KeychainUnavailable,
+            Self::Locked => ErrorKind::KeychainLocked,
+            Self::TimedOut { .. } => ErrorKind::KeychainTimeout,
+            Self::Corrupt { .. } => ErrorKind::KeychainCorrupt,
+            Self::Store { .. } => ErrorKind::KeychainError,
+            Self::Settings { .. } => ErrorKind::Settings,
         }
-    }
-
-    /// True for the failures that the session-only mode works around.
-    pub fn keychain_missing(&self) -> bool {
-        matches!(
-            self,
-            Self::Unavailable { .. } | Self::Locked | Self::TimedOut { .. }
-        )
     }
 }
 
@@ -258,6 +251,13 @@ impl Vault {
     /// Saves `tokens` for `account`, replacing any earlier set. On error the earlier set still
     /// loads intact.
     pub fn save(&self, account: &str, tokens: &TokenSet) -> VaultResult<()> {
+        let started = Instant::now();
+        let result = self.save_now(account, tokens);
+        log_call("save", account, started, &result);
+        result
+    }
+
+    fn save_now(&self, account: &str, tokens: &TokenSet) -> VaultResult<()> {
         if let Some(checker) = &self.checker {
             self.pending_check
                 .get_or_init(|| checker.self_check())
@@ -303,6 +303,13 @@ impl Vault {
 
     /// The set stored for `account`, or `None`.
     pub fn load(&self, account: &str) -> VaultResult<Option<TokenSet>> {
+        let started = Instant::now();
+        let result = self.load_now(account);
+        log_call("load", account, started, &result);
+        result
+    }
+
+    fn load_now(&self, account: &str) -> VaultResult<Option<TokenSet>> {
         let Some(head) = self.read_head(account)? else {
             return Ok(None);
         };
@@ -326,6 +333,13 @@ impl Vault {
 
     /// Removes the set for `account`. Idempotent.
     pub fn delete(&self, account: &str) -> VaultResult<()> {
+        let started = Instant::now();
+        let result = self.delete_now(account);
+        log_call("delete", account, started, &result);
+        result
+    }
+
+    fn delete_now(&self, account: &str) -> VaultResult<()> {
         let head = match self.read_head(account) {
             Ok(head) => head,
             // A damaged head is still removed.
@@ -356,6 +370,15 @@ impl Vault {
                 tracing::debug!("left a stale keychain chunk behind; it is unreachable");
             }
         }
+    }
+}
+
+/// One event per vault call: which, for which account, how long, and how it ended.
+fn log_call<T>(call: &'static str, account: &str, started: Instant, result: &VaultResult<T>) {
+    let elapsed_ms = crate::log::elapsed_ms(started);
+    match result {
+        Ok(_) => tracing::debug!(call, account, elapsed_ms, "keychain"),
+        Err(e) => tracing::info!(call, account, elapsed_ms, kind = %e.kind(), "keychain failed"),
     }
 }
 

@@ -1,0 +1,53 @@
+//! The app's log: one file a day in the platform's log folder (Tauri's `app_log_dir`: on Linux
+//! `~/.local/share/dev.psnauth.desktop/logs`, on macOS `~/Library/Logs/dev.psnauth.desktop`, on
+//! Windows `%LOCALAPPDATA%\dev.psnauth.desktop\logs`), the last seven kept; debug builds also
+//! write to stderr. `info` by default; `PSN_AUTH_LOG` takes an `EnvFilter` directive
+//! (`PSN_AUTH_LOG=debug`, `PSN_AUTH_LOG=psn_core=trace`). No event carries a secret: the
+//! library's secrets have no `Display`, and a test reads a `trace` log of sign-in, refresh and
+//! copy for them.
+
+use std::path::{Path, PathBuf};
+
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{fmt, EnvFilter, Layer};
+
+/// Files kept before the oldest is deleted.
+const KEEP_FILES: usize = 7;
+
+/// Starts logging into `dir`. Returns the folder, or `None` when it could not be used (the app
+/// then runs without a log file rather than not at all).
+pub fn init(dir: &Path) -> Option<PathBuf> {
+    let directives = psn_core::log::directives(0, "info");
+    let filter = || EnvFilter::try_new(&directives).unwrap_or_else(|_| EnvFilter::new("info"));
+    let file = RollingFileAppender::builder()
+        .rotation(Rotation::DAILY)
+        .filename_prefix("psn-auth")
+        .filename_suffix("log")
+        .max_log_files(KEEP_FILES)
+        .build(dir);
+    let file_layer = match file {
+        Ok(appender) => Some(
+            fmt::layer()
+                .with_ansi(false)
+                .with_writer(appender)
+                .with_filter(filter()),
+        ),
+        Err(e) => {
+            eprintln!("psn-auth: no log file in {}: {e}", dir.display());
+            None
+        }
+    };
+    let logged_to = file_layer.as_ref().map(|_| dir.to_owned());
+    let stderr_layer = cfg!(debug_assertions).then(|| {
+        fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_filter(filter())
+    });
+    let _ = tracing_subscriber::registry()
+        .with(file_layer)
+        .with(stderr_layer)
+        .try_init();
+    logged_to
+}

@@ -1,0 +1,78 @@
+// What the dashboard's buttons do: copy a token (in Rust), refresh, switch account, sign out.
+
+import { api } from './api.js';
+import {
+  activeAccount, errorToast, focusIfLost, loadScreen, render, renderDashboardNow, state,
+} from './app-state.js';
+import { withNotice, withoutNotice } from './notices.js';
+import {
+  copiedToast, REFRESHED_TOAST, signedOutToast, switchedToast,
+} from './toasts.js';
+import { byId } from './dom.js';
+import { showToast } from './toast-ui.js';
+import { confirmSignOut } from './dialog.js';
+
+export async function copyToken(which) {
+  const account = activeAccount();
+  if (!account || state.busy.copy[which]) return;
+  state.busy.copy[which] = true;
+  renderDashboardNow();
+  try {
+    const res = await api.copyToken(account.accountId, which);
+    showToast(copiedToast(res && res.clearsInSecs));
+  } catch (err) {
+    errorToast(err);
+  } finally {
+    state.busy.copy[which] = false;
+    render();
+  }
+}
+
+export async function refreshAccount(accountId) {
+  if (!accountId || state.busy.refresh) return;
+  state.busy.refresh = true;
+  render();
+  try {
+    await api.refreshNow(accountId);
+    state.notices = withoutNotice(state.notices, accountId);
+    showToast(REFRESHED_TOAST);
+  } catch (err) {
+    state.notices = withNotice(state.notices, accountId, err);
+  } finally {
+    state.busy.refresh = false;
+  }
+  await loadScreen();
+  focusIfLost(byId('refresh-now'));
+}
+
+export async function switchTo(accountId) {
+  const current = activeAccount();
+  if (!accountId || (current && current.accountId === accountId) || state.busy.switching) return;
+  state.busy.switching = true;
+  render();
+  try {
+    const account = await api.switchAccount(accountId);
+    showToast(switchedToast(account && account.label));
+  } catch (err) {
+    errorToast(err);
+  } finally {
+    state.busy.switching = false;
+  }
+  await loadScreen();
+  focusIfLost(byId('account-switcher'));
+}
+
+export async function signOut() {
+  const account = activeAccount();
+  if (!account) return;
+  if (!(await confirmSignOut(account.label))) return;
+  try {
+    await api.signOut(account.accountId);
+    state.notices = withoutNotice(state.notices, account.accountId);
+    showToast(signedOutToast(account.label));
+  } catch (err) {
+    errorToast(err);
+  }
+  await loadScreen();
+  focusIfLost(byId('account-switcher'));
+}

@@ -1,0 +1,188 @@
+// The sign-in wizard's flow: opening Sony's pages, checking the pasted NPSSO as it is typed,
+// signing in, and what follows a failure or a success. The wizard's state is pure
+// (wizard-state.js); this module owns only its timers.
+
+import { api } from './api.js';
+import {
+  errorToast, focusIfLost, now, render, renderWizardNow, state,
+} from './app-state.js';
+import { normalizeError } from './errors.js';
+import { withoutNotice } from './notices.js';
+import { canSubmit, initialWizard, wizardReducer } from './wizard-state.js';
+import { signedInToast } from './toasts.js';
+import { byId } from './dom.js';
+import { currentScreenName } from './render-app.js';
+import { clearNpssoField } from './render-wizard.js';
+import { showToast } from './toast-ui.js';
+import { useSessionOnly } from './keychain-flow.js';
+
+const VALIDATE_DEBOUNCE_MS = 150;
+const RESULT_PAUSE_MS = 1500;
+
+/** The wizard's timers and in-flight markers. */
+const flow = {
+  validateTimer: null,
+  validateSeq: 0, // answers for an older text are dropped
+  submitting: false,
+  resultTimer: null,
+  retryWakeTimer: null,
+};
+
+const npssoInput = () => byId('npsso-input');
+
+function dispatch(action) {
+  state.wizard = wizardReducer(state.wizard, action);
+  if (currentScreenName() === 'wizard') renderWizardNow();
+}
+
+function reset(forAccount = null) {
+  clearTimeout(flow.validateTimer);
+  flow.validateTimer = null;
+  flow.validateSeq += 1;
+  clearTimeout(flow.resultTimer);
+  flow.resultTimer = null;
+  state.wizard = initialWizard({ forAccount });
+  clearNpssoField();
+}
+
+/** Opens the wizard over the dashboard: for a new account, or to sign `forAccount` in again. */
+export function openWizard(forAccount = null) {
+  reset(forAccount);
+  state.wizardOpen = true;
+  render();
+}
+
+export function closeWizard() {
+  reset();
+  state.wizardOpen = false;
+  render();
+}
+
+export function onNpssoChanged() {
+  const { value } = npssoInput();
+  dispatch({ type: 'input', empty: value.trim() === '', now: now() });
+  clearTimeout(flow.validateTimer);
+  flow.validateTimer = null;
+  if (value.trim() === '') {
+    flow.validateSeq += 1; // drop any answer still on its way
+    return;
+  }
+  flow.validateTimer = setTimeout(runValidation, VALIDATE_DEBOUNCE_MS);
+}
+
+async function runValidation() {
+  clearTimeout(flow.validateTimer);
+  flow.validateTimer = null;
+  const { value } = npssoInput();
+  const seq = ++flow.validateSeq;
+  if (value.trim() === '') return;
+  let result;
+  try {
+    result = await api.validateNpsso(value);
+  } catch (err) {
+    result = { ok: false, ...normalizeError(err) };
+  }
+  if (seq !== flow.validateSeq) return; // the text changed meanwhile
+  dispatch({ type: 'validated', ok: Boolean(result && result.ok), message: result && result.message });
+}
+
+/** Enable Retry exactly when the rate-limit wait ends, not at the next once-a-second tick. */
+function wakeAtRetryTime() {
+  clearTimeout(flow.retryWakeTimer);
+  const { retryAt } = state.wizard;
+  if (retryAt == null) return;
+  flow.retryWakeTimer = setTimeout(() => {
+    if (state.wizard.retryAt !== retryAt) return;
+    state.wizard = { ...state.wizard, retryAt: null };
+    if (currentScreenName() === 'wizard') renderWizardNow();
+  }, Math.max(0, retryAt - now()));
+}
+
+/** Sign in (the button, Enter in the field, or Retry). */
+export async function trySubmit() {
+  if (flow.submitting || state.wizard.busy || state.wizard.result) return;
+  flow.submitting = true;
+  try {
+    if (flow.validateTimer !== null || state.wizard.validation.status === 'pending') await runValidation();
+    if (!canSubmit(state.wizard, now())) return;
+    const input = npssoInput().value;
+    dispatch({ type: 'submit', now: now() });
+    let answer;
+    try {
+      answer = await api.signIn(input);
+    } catch (err) {
+      failed(err);
+      return;
+    }
+    signedIn(answer);
+  } finally {
+    flow.submitting = false;
+  }
+}
+
+function failed(err) {
+  dispatch({ type: 'failed', error: normalizeError(err), now: now() });
+  wakeAtRetryTime();
+  const action = state.wizard.error;
+  if (action.clearInput) clearNpssoField();
+  if (action.step === 2) focusIfLost(byId('open-ssocookie'));
+  else if (action.retry) focusIfLost(byId('retry-sign-in'));
+  else if (action.offerSessionOnly) focusIfLost(byId('wizard-session-only'));
+  focusIfLost(npssoInput());
+}
+
+/** `answer`: {account, screen}; the screen is the dashboard as the backend just wrote it. */
+function signedIn({ account, screen }) {
+  clearNpssoField(); // the NPSSO is not needed in the page any more
+  state.screen = screen;
+  state.wizardOpen = true; // keep the wizard up for the result, even on first run
+  state.notices = withoutNotice(state.notices, account.accountId);
+  dispatch({ type: 'succeeded', account });
+  byId('wizard-continue').focus();
+  clearTimeout(flow.resultTimer);
+  flow.resultTimer = setTimeout(finishWizard, RESULT_PAUSE_MS);
+}
+
+/** Leave the result (Continue, or automatically after a moment) for the dashboard. */
+export function finishWizard() {
+  clearTimeout(flow.resultTimer);
+  flow.resultTimer = null;
+  const account = state.wizard.result;
+  if (!account) return;
+  closeWizard();
+  showToast(signedInToast(account.label));
+}
+
+/** "Keep tokens in memory for this session" after a keychain failure, then sign in again. */
+export async function sessionOnlyAndRetry() {
+  if (!(await useSessionOnly())) return;
+  dispatch({ type: 'session_only' });
+  await trySubmit();
+}
+
+/** Step 1 or 2's button: opens Sony's page (or the stand-in's) in the browser. */
+export async function openPage(step) {
+  try {
+    if (step === 1) await api.openSignInPage();
+    else await api.openSsocookiePage();
+  } catch (err) {
+    errorToast(err);
+    return;
+  }
+  dispatch({ type: 'opened', step });
+}
+
+export async function pasteFromClipboard() {
+  let text;
+  try {
+    text = await api.readClipboard();
+  } catch (err) {
+    errorToast(err);
+    return;
+  }
+  const input = npssoInput();
+  input.value = typeof text === 'string' ? text : '';
+  dispatch({ type: 'input', empty: input.value.trim() === '', now: now() });
+  input.focus();
+  await runValidation();
+}
