@@ -27,10 +27,18 @@
 //! the platform's config directory (see [`meta`]), so status shows without unlocking anything.
 //! No token ever goes into a file, and there is no file fallback when the keychain is missing:
 //! callers may choose [`Vault::session_only`] instead, which keeps everything in memory.
+//!
+//! # Backends
+//! Each [`SecretStore`] lives in a file of its own: [`KeychainStore`] (`keychain.rs`) over the
+//! Secret Service on Linux (`secret_service.rs`) or keyring 3's macOS and Windows credentials
+//! (`native.rs`), every call bounded in time (`bounded.rs`); and [`MemoryStore`] (`memory.rs`).
 
+mod bounded;
 mod keychain;
 mod memory;
 pub mod meta;
+#[cfg(any(target_os = "macos", target_os = "windows"))]
+mod native;
 #[cfg(target_os = "linux")]
 mod secret_service;
 
@@ -42,7 +50,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-pub use keychain::{KeychainStore, KEYCHAIN_TIMEOUT};
+pub use bounded::KEYCHAIN_TIMEOUT;
+pub use keychain::KeychainStore;
 pub use memory::{MemoryStore, WINDOWS_MAX_CHARS};
 pub use meta::{AccountMeta, MetaFile};
 

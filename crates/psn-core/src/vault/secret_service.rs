@@ -8,8 +8,8 @@
 //! (`service`, `username`, `target`, `application`), so keyring-based tools find them too, and
 //! `secret-tool lookup service psn-auth username <account>/head` shows one.
 //!
-//! Calls are bounded like every keychain call (see `keychain.rs`); an unlock prompt, which waits
-//! for a person, gets its own, longer bound.
+//! Calls are bounded like every keychain call (see [`bounded`](super::bounded)); an unlock
+//! prompt, which waits for a person, gets its own, longer bound.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -18,7 +18,7 @@ use std::time::Duration;
 use dbus_secret_service::{EncryptionType, Error, SecretService};
 use zeroize::Zeroizing;
 
-use super::keychain::bounded;
+use super::bounded::bounded;
 use super::{VaultError, VaultResult};
 
 /// How long an unlock prompt may wait for the user before it is dismissed.
@@ -37,6 +37,10 @@ enum Outcome<T> {
 }
 
 impl Backend {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     pub fn get(
         &self,
         service: &str,
