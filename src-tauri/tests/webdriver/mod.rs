@@ -1,7 +1,7 @@
-//! A small W3C WebDriver client over reqwest, enough to drive the app through tauri-driver and
-//! WebKitWebDriver: sessions, elements by `data-testid`, clicks, typing, text, attributes, page
-//! source, screenshots. (fantoccini's TLS features clash with reqwest's rustls; the protocol is
-//! plain JSON over HTTP, so a hundred lines do.)
+//! Driving the app through tauri-driver and WebKitWebDriver with fantoccini (no TLS features:
+//! a plain HTTP connector to loopback), plus what this app's tests need on top: elements by
+//! `data-testid`, visibility and text read through the page, screenshots on failure, and one
+//! app instance at a time.
 
 #![allow(dead_code)]
 
@@ -11,10 +11,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use base64::Engine;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+pub use fantoccini::elements::Element;
+
 pub const WAIT: Duration = Duration::from_secs(20);
 
 /// A free port on loopback.
@@ -71,7 +73,9 @@ impl Driver {
         }
     }
 
-    /// Ends a session with a blocking DELETE (usable from `Drop`, even while panicking).
+    /// Ends a session with a blocking DELETE. `Drop` uses it rather than fantoccini's async
+    /// close: a test that panicked has no runtime left to run that close on, and its app would
+    /// stay up (a later app would then hand over to it and quit).
     fn end_session(&self, id: &str) {
         use std::io::{Read, Write};
         let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", self.port)) else {
@@ -128,13 +132,8 @@ fn wait_until_no_app_runs() {
 
 pub struct Session<'d> {
     driver: &'d Driver,
-    id: String,
-    http: reqwest::Client,
-    base: String,
+    client: Client,
 }
-
-#[derive(Clone, Debug)]
-pub struct Element(String);
 
 impl<'d> Session<'d> {
     pub async fn start(driver: &'d Driver, application: &Path) -> Session<'d> {
@@ -148,62 +147,25 @@ impl<'d> Session<'d> {
         args: &[&str],
     ) -> Session<'d> {
         wait_until_no_app_runs();
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .unwrap();
-        let caps = json!({"capabilities": {"alwaysMatch": {
+        let caps = json!({
             "tauri:options": {"application": application.to_str().unwrap(), "args": args}
-        }}});
-        let root = format!("http://127.0.0.1:{}", driver.port);
-        let reply: Value = http
-            .post(format!("{root}/session"))
-            .json(&caps)
-            .send()
+        });
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
             .await
-            .expect("new WebDriver session")
-            .json()
-            .await
-            .unwrap();
-        let id = reply["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {reply}"))
-            .to_owned();
-        driver.open_sessions.lock().unwrap().push(id.clone());
-        Session {
-            driver,
-            http,
-            base: format!("{root}/session/{id}"),
-            id,
-        }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let reply: Value = request.send().await.unwrap().json().await.unwrap();
-        reply["value"].clone()
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Value {
-        self.call(reqwest::Method::POST, path, Some(body)).await
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        self.call(reqwest::Method::GET, path, None).await
+            .expect("new WebDriver session");
+        let id = client.session_id().await.unwrap().expect("a session id");
+        driver.open_sessions.lock().unwrap().push(id);
+        Session { driver, client }
     }
 
     /// The element with `data-testid="id"`, if the page has one now.
     pub async fn try_find(&self, testid: &str) -> Option<Element> {
-        let value = self
-            .post(
-                "/element",
-                json!({"using": "css selector", "value": format!("[data-testid=\"{testid}\"]")}),
-            )
-            .await;
-        value[ELEMENT_KEY].as_str().map(|s| Element(s.to_owned()))
+        self.client
+            .find(Locator::Css(&format!("[data-testid=\"{testid}\"]")))
+            .await
+            .ok()
     }
 
     /// Waits until the element exists and the page shows it. Uses the page's own
@@ -246,45 +208,24 @@ impl<'d> Session<'d> {
         );
     }
 
-    pub async fn displayed(&self, e: &Element) -> bool {
-        self.get(&format!("/element/{}/displayed", e.0))
-            .await
-            .as_bool()
-            .unwrap_or(false)
-    }
-
     pub async fn enabled(&self, e: &Element) -> bool {
-        self.get(&format!("/element/{}/enabled", e.0))
-            .await
-            .as_bool()
-            .unwrap_or(false)
+        e.is_enabled().await.unwrap_or(false)
     }
 
     pub async fn click(&self, e: &Element) {
-        self.post(&format!("/element/{}/click", e.0), json!({}))
-            .await;
+        e.click().await.expect("click");
     }
 
     pub async fn clear(&self, e: &Element) {
-        self.post(&format!("/element/{}/clear", e.0), json!({}))
-            .await;
+        e.clear().await.expect("clear");
     }
 
     pub async fn type_text(&self, e: &Element, text: &str) {
-        self.post(&format!("/element/{}/value", e.0), json!({ "text": text }))
-            .await;
-    }
-
-    pub async fn text(&self, e: &Element) -> String {
-        let v = self.get(&format!("/element/{}/text", e.0)).await;
-        v.as_str().unwrap_or_default().to_owned()
+        e.send_keys(text).await.expect("type");
     }
 
     pub async fn attribute(&self, e: &Element, name: &str) -> Option<String> {
-        self.get(&format!("/element/{}/attribute/{name}", e.0))
-            .await
-            .as_str()
-            .map(str::to_owned)
+        e.attr(name).await.ok().flatten()
     }
 
     /// Rendered text (`innerText`) of the element with this test id, or "" when it is missing.
@@ -318,30 +259,32 @@ impl<'d> Session<'d> {
     }
 
     pub async fn source(&self) -> String {
-        self.get("/source")
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        self.client.source().await.unwrap_or_default()
     }
 
     pub async fn execute(&self, script: &str) -> Value {
-        self.post("/execute/sync", json!({"script": script, "args": []}))
+        self.client
+            .execute(script, Vec::new())
             .await
+            .expect("script runs")
     }
 
     pub async fn screenshot(&self, path: &Path) {
-        let png = self.get("/screenshot").await;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(png.as_str().expect("screenshot data"))
-            .unwrap();
+        let png = self.client.screenshot().await.expect("screenshot");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
+        std::fs::write(path, png).unwrap();
     }
 
     /// Ends the session, which closes the app.
     pub async fn quit(self) {
-        let _ = self.http.delete(&self.base).send().await;
+        if let Ok(Some(id)) = self.client.session_id().await {
+            self.driver
+                .open_sessions
+                .lock()
+                .unwrap()
+                .retain(|s| *s != id);
+        }
+        let _ = self.client.close().await;
     }
 }
 
