@@ -196,9 +196,33 @@ pub async fn sign_out(state: State<'_, AppState>, account_id: String) -> Command
     Ok(())
 }
 
-/// The page has painted. With `PSN_AUTH_TRACE_STARTUP` set, logs the time since the process
-/// started (for the benchmarks); otherwise does nothing.
+/// Milestones of the page's start, in milliseconds since its navigation began.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PageTimes {
+    scripts_ran: Option<f64>,
+    view_asked: Option<f64>,
+    view_received: Option<f64>,
+    rendered: Option<f64>,
+    frame1: Option<f64>,
+    painted: Option<f64>,
+}
+
+/// The page has painted its first screen. Logs the page's milestones at `debug` and, with
+/// `PSN_AUTH_TRACE_STARTUP` set, prints the time since the process started (for the
+/// benchmarks).
 #[tauri::command]
-pub fn ui_ready() {
+pub fn ui_ready(times: Option<PageTimes>) {
+    if let Some(t) = times {
+        tracing::debug!(
+            scripts_ran = ?t.scripts_ran,
+            view_asked = ?t.view_asked,
+            view_received = ?t.view_received,
+            rendered = ?t.rendered,
+            frame1 = ?t.frame1,
+            painted = ?t.painted,
+            "page start-up (ms since navigation)"
+        );
+    }
     crate::startup::page_ready();
 }

@@ -71,6 +71,7 @@ pub fn run() {
                 if let Some(dir) = logging::init(&dir) {
                     tracing::info!(version = env!("CARGO_PKG_VERSION"), log_dir = %dir.display(), "PSN Auth started");
                 }
+                tracing::debug!(since_main_ms = startup::since_start_ms(), "setup");
             }
             // Open the keychain (its self-check is a few D-Bus round trips) while WebKit starts,
             // rather than when the page first asks.

@@ -12,10 +12,15 @@ pub fn mark_process_start() {
 }
 
 pub fn page_ready() {
-    if std::env::var_os("PSN_AUTH_TRACE_STARTUP").is_none() {
-        return;
+    let Some(started) = STARTED.get() else { return };
+    let ms = started.elapsed().as_millis();
+    tracing::debug!(first_paint_ms = ms as u64, "first screen painted");
+    if std::env::var_os("PSN_AUTH_TRACE_STARTUP").is_some() {
+        eprintln!("psn-auth: first-paint-ms {ms}");
     }
-    if let Some(started) = STARTED.get() {
-        eprintln!("psn-auth: first-paint-ms {}", started.elapsed().as_millis());
-    }
+}
+
+/// Milliseconds since [`mark_process_start`], for start-up events in the log.
+pub fn since_start_ms() -> u64 {
+    STARTED.get().map_or(0, |s| s.elapsed().as_millis() as u64)
 }

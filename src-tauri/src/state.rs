@@ -120,9 +120,16 @@ impl AppState {
 
     async fn open_keychain(&self) -> Result<Accounts, VaultError> {
         let namespace = self.launch.namespace;
+        let started = std::time::Instant::now();
         let vault = tauri::async_runtime::spawn_blocking(move || Vault::open(namespace))
             .await
-            .expect("keychain task panicked")?;
+            .expect("keychain task panicked");
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            ok = vault.is_ok(),
+            "keychain opened"
+        );
+        let vault = vault?;
         Ok(Accounts::new(self.client.clone(), vault))
     }
 
@@ -173,10 +180,16 @@ impl AppState {
 
     /// Banners and the screen, for the first paint and after a keychain choice.
     pub async fn view(&self) -> AppView {
-        AppView {
+        let started = std::time::Instant::now();
+        let view = AppView {
             info: self.info().await,
             screen: self.screen().await,
-        }
+        };
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "view ready"
+        );
+        view
     }
 
     /// The account's avatar as a `data:` URL, downloaded in Rust once per run. Best effort:

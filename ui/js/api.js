@@ -49,7 +49,7 @@ export const api = {
   switchAccount: (accountId) => invoke('switch_account', { accountId }),
   signOut: (accountId) => invoke('sign_out', { accountId }),
   /** Tells the backend the first real screen has painted (start-up timing; otherwise a no-op). */
-  uiReady: () => invoke('ui_ready'),
+  uiReady: (times) => invoke('ui_ready', { times }),
 };
 
 /**

@@ -26,7 +26,13 @@ export const state = {
   avatars: new Map(), // accountId -> data: URL, or null while unknown / when there is none
   busy: { refresh: false, switching: false, keychain: false, copy: { access: false, refresh: false } },
   readyReported: false,
+  pageTimes: {}, // start-up milestones, ms since navigation, reported with ui_ready
 };
+
+/** Milliseconds since the page's navigation began (for the start-up milestones). */
+export function pageNow() {
+  return typeof performance !== 'undefined' ? Math.round(performance.now()) : null;
+}
 
 export const now = () => Date.now();
 
@@ -129,13 +135,22 @@ export function render() {
   if (shown !== 'loading') reportReady();
 }
 
-/** After the first real screen has painted (two frames later), tell the backend once. */
+/**
+ * After the first real screen has painted (two frames later), tell the backend once, with the
+ * page's start-up milestones (logged at debug level: see bench/notes.md).
+ */
 function reportReady() {
   if (state.readyReported) return;
   state.readyReported = true;
-  requestAnimationFrame(() => requestAnimationFrame(() => {
-    api.uiReady().catch(() => {});
-  }));
+  const times = state.pageTimes;
+  times.rendered = pageNow();
+  requestAnimationFrame(() => {
+    times.frame1 = pageNow();
+    requestAnimationFrame(() => {
+      times.painted = pageNow();
+      api.uiReady(times).catch(() => {});
+    });
+  });
 }
 
 /** Once a second: countdowns on the dashboard, the rate-limit countdown in the wizard. */

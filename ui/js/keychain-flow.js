@@ -3,7 +3,7 @@
 
 import { api } from './api.js';
 import {
-  applyView, errorToast, loadScreen, render, state,
+  applyView, errorToast, loadScreen, pageNow, render, state,
 } from './app-state.js';
 import { KEYCHAIN_STILL_MISSING_TOAST, SESSION_ONLY_TOAST } from './toasts.js';
 import { showToast } from './toast-ui.js';
@@ -68,8 +68,10 @@ export async function loadErrorSessionOnly() {
 
 /** Banners and the first screen. */
 export async function loadFirstView() {
+  state.pageTimes.viewAsked ??= pageNow();
   try {
     applyView(await api.appView());
+    state.pageTimes.viewReceived ??= pageNow();
   } catch (err) {
     state.screen = { screen: 'error', data: err };
   }

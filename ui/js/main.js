@@ -4,7 +4,7 @@
 
 import { onEvent } from './api.js';
 import {
-  activeAccount, errorToast, findAccount, loadScreen, noticeHandlers, render, state, tick,
+  activeAccount, errorToast, findAccount, loadScreen, noticeHandlers, pageNow, render, state, tick,
 } from './app-state.js';
 import { withNotice, withoutNotice } from './notices.js';
 import {
@@ -90,6 +90,7 @@ async function listenToBackend() {
   }
 }
 
+state.pageTimes.scriptsRan = pageNow();
 wire();
 setInterval(tick, 1000);
 listenToBackend();

@@ -54,7 +54,7 @@ test('commands use the backend names and camelCase arguments', async () => {
     ['validate_npsso', { input: 'abc' }],
     ['app_view', undefined],
     ['screen', undefined],
-    ['ui_ready', undefined],
+    ['ui_ready', { times: undefined }],
   ]);
 });
 
