@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 const ROOT_HELP: &str = concat!(
     "Examples:
   psn-auth login < npsso.txt          sign in (or paste at the hidden prompt: psn-auth login)
+  psn-auth exec -- ./my-script.sh     run a program with a valid token in PSN_ACCESS_TOKEN
   TOKEN=$(psn-auth token)             a valid access token for a script
   psn-auth status                     accounts, deadlines, which one is active
   psn-auth export --format json       the whole set, with psn-api's field names
@@ -39,6 +40,18 @@ Examples:
 Prints the access token and a newline, nothing else. When it is due for a refresh (less than 5
 minutes left, or half its lifetime for short-lived tokens: the app's rule) it is refreshed first
 (once, even when many processes ask at the same moment) and the new set is saved. Exit codes: 3 no such account, 4 a new NPSSO is needed, 6 retry later, 7 keychain.";
+
+const EXEC_HELP: &str = "\
+Examples:
+  psn-auth exec -- node trophies.mjs
+  psn-auth exec --account MyOnlineId -- python3 bot.py --verbose
+  psn-auth exec -- sh -c 'curl -H \"Authorization: Bearer $PSN_ACCESS_TOKEN\" https://m.np.playstation.com/…'
+
+Runs CMD with a valid access token in its environment: PSN_ACCESS_TOKEN, PSN_ACCESS_EXPIRES_AT
+(RFC 3339), PSN_ACCOUNT_ID and PSN_ONLINE_ID; PSN_REFRESH_TOKEN only with --with-refresh-token.
+The token is refreshed first when it is due, as for `token`. On Unix CMD replaces psn-auth (signals
+reach it directly) and its exit status is psn-auth's; a CMD that is not found exits 127, one that
+cannot be run 126. Failures before CMD starts use the exit codes below (3, 4, 6, 7).";
 
 const STATUS_HELP: &str = "\
 Examples:
@@ -109,6 +122,25 @@ pub enum Command {
         account: AccountArg,
     },
 
+    /// Run a program with a valid access token in its environment.
+    #[command(after_help = EXEC_HELP)]
+    Exec {
+        #[command(flatten)]
+        account: AccountArg,
+        /// Also pass the refresh token (as PSN_REFRESH_TOKEN). Only for programs that refresh
+        /// tokens themselves.
+        #[arg(long)]
+        with_refresh_token: bool,
+        /// The program and its arguments, after `--`.
+        #[arg(
+            value_name = "CMD",
+            required = true,
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
+        command: Vec<std::ffi::OsString>,
+    },
+
     /// Show every account, when its tokens expire, and which one is active.
     #[command(after_help = STATUS_HELP)]
     Status {
@@ -150,11 +182,12 @@ pub enum Command {
     },
 }
 
-/// `--account ID`, shared by the commands that act on one account.
+/// `--account ID` (or `PSN_AUTH_ACCOUNT`), shared by the commands that act on one account.
 #[derive(Debug, clap::Args)]
 pub struct AccountArg {
-    /// Account id or online ID (any case); the active account when left out.
-    #[arg(long, value_name = "ID")]
+    /// Account id or online ID (any case); the active account when left out. The flag wins over
+    /// PSN_AUTH_ACCOUNT.
+    #[arg(long, value_name = "ID", env = "PSN_AUTH_ACCOUNT")]
     pub account: Option<String>,
 }
 

@@ -100,6 +100,8 @@ pub enum Failure {
         what: &'static str,
         error: std::io::Error,
     },
+    /// `login` found standard input empty or closed: nothing to sign in with.
+    NoNpssoOnStdin,
 }
 
 impl Failure {
@@ -111,6 +113,7 @@ impl Failure {
         match self {
             Self::Core(e) => Exit::for_kind(e.kind()),
             Self::Io { .. } => Exit::Other,
+            Self::NoNpssoOnStdin => Exit::BadNpsso,
         }
     }
 
@@ -153,6 +156,11 @@ impl fmt::Display for Failure {
         match self {
             Self::Core(e) => write!(f, "{e}"),
             Self::Io { what, error } => write!(f, "could not {what}: {error}"),
+            Self::NoNpssoOnStdin => f.write_str(
+                "standard input is empty or closed, so there is no NPSSO to sign in with. Pass it \
+                 on standard input (`psn-auth login < npsso.txt`, or `pbpaste | psn-auth login`), \
+                 or run `psn-auth login` in a terminal to paste it at a hidden prompt.",
+            ),
         }
     }
 }

@@ -21,19 +21,19 @@ fn main() -> std::process::ExitCode {
     init_logging(cli.verbose);
     let started = std::time::Instant::now();
     let result = commands::run(cli.command);
-    let exit = match &result {
-        Ok(exit) => *exit,
-        Err(failure) => failure.exit(),
+    let code = match &result {
+        Ok(code) => *code,
+        Err(failure) => failure.exit().code(),
     };
     tracing::debug!(
-        exit = exit.code(),
+        exit = code,
         elapsed_ms = started.elapsed().as_millis() as u64,
         "done"
     );
     if let Err(failure) = result {
         failure.report();
     }
-    exit.into()
+    std::process::ExitCode::from(code)
 }
 
 /// Log lines go to stderr (never stdout, which carries tokens): warnings by default, more with

@@ -571,7 +571,6 @@ async fn a_bad_npsso_exits_5_with_the_parsers_message_and_no_request() {
     let rig = Rig::start().await;
     let npsso = rig.standin.npsso();
     for input in [
-        "".to_owned(),
         npsso[..63].to_owned(),
         format!("{}-{}", &npsso[..20], &npsso[21..]),
         "<html><body>Sign in</body></html>".to_owned(),
@@ -881,4 +880,183 @@ async fn without_v_or_psn_auth_log_nothing_is_logged_on_success() {
         !text.contains(" INFO ") && !text.contains("DEBUG"),
         "{text}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_with_an_empty_standard_input_says_how_to_pass_one() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    for input in ["", " \n"] {
+        rig.run(&["login"], Some(input))
+            .await
+            .code(5)
+            .stderr(predicate::str::contains(
+                "standard input is empty or closed",
+            ))
+            .stderr(predicate::str::contains("psn-auth login < npsso.txt"));
+    }
+    assert_eq!(rig.standin.requests().len(), 0);
+}
+
+/// A child that prints what `exec` gave it, one variable a line ("-" when unset).
+const PRINT_ENV: &str = "for v in PSN_ACCESS_TOKEN PSN_ACCESS_EXPIRES_AT PSN_ACCOUNT_ID \
+    PSN_ONLINE_ID PSN_REFRESH_TOKEN; do eval \"echo \\${$v:--}\"; done";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exec_passes_the_access_token_and_not_the_refresh_token() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    rig.login().await;
+    let out = rig
+        .run(&["exec", "--", "sh", "-c", PRINT_ENV], None)
+        .await
+        .success();
+    let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert_eq!(lines[0], rig.last_access());
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(&lines[1]).is_ok(),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2], rig.standin.account_id());
+    assert_eq!(lines[3], rig.standin.online_id());
+    assert_eq!(
+        lines[4], "-",
+        "no refresh token without --with-refresh-token"
+    );
+
+    let with = rig
+        .run(
+            &["exec", "--with-refresh-token", "--", "sh", "-c", PRINT_ENV],
+            None,
+        )
+        .await
+        .success();
+    let refresh = stdout(&with).lines().nth(4).unwrap().to_owned();
+    assert_eq!(refresh, rig.standin.last_refresh_token().unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exec_exits_with_the_programs_status_127_when_missing_and_7_without_keychain() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    rig.login().await;
+    rig.run(&["exec", "--", "sh", "-c", "exit 0"], None)
+        .await
+        .code(0);
+    rig.run(&["exec", "--", "sh", "-c", "exit 42"], None)
+        .await
+        .code(42);
+    rig.run(&["exec", "--", "no-such-program-psn-auth"], None)
+        .await
+        .code(127)
+        .stderr(predicate::str::contains(
+            "no-such-program-psn-auth: command not found",
+        ));
+    // Arguments that look like options belong to the program.
+    rig.run(
+        &[
+            "exec",
+            "--",
+            "sh",
+            "-c",
+            "test \"$1\" = --json",
+            "sh",
+            "--json",
+        ],
+        None,
+    )
+    .await
+    .code(0);
+    // Without a keychain nothing runs, and the keychain's code says why.
+    let mut cmd = rig.command(&["exec", "--", "sh", "-c", "echo ran"]);
+    let dir = tempfile::tempdir().unwrap();
+    cmd.env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        format!("unix:path={}/no-bus", dir.path().display()),
+    );
+    let assert = tokio::task::spawn_blocking(move || cmd.assert())
+        .await
+        .unwrap()
+        .code(7);
+    assert!(!stdout(&assert).contains("ran"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn twenty_concurrent_execs_refresh_a_due_token_once() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    rig.login().await;
+    // A refresh that brings a token due at once; then twenty programs start together.
+    rig.standin.configure(|c| c.access_ttl_secs = 0);
+    rig.run(&["refresh"], None).await.success();
+    rig.standin.configure(|c| c.access_ttl_secs = 3599);
+    let before = rig.standin.count(Endpoint::TokenRefresh);
+    let runs: Vec<_> = (0..20)
+        .map(|_| {
+            let mut cmd = rig.command(&["exec", "--", "sh", "-c", "echo \"$PSN_ACCESS_TOKEN\""]);
+            tokio::task::spawn_blocking(move || cmd.assert())
+        })
+        .collect();
+    let mut tokens = BTreeSet::new();
+    for run in runs {
+        let assert = run.await.unwrap().success();
+        tokens.insert(stdout(&assert).trim().to_owned());
+    }
+    assert_eq!(rig.standin.count(Endpoint::TokenRefresh), before + 1);
+    assert_eq!(tokens.len(), 1, "every program got the one new token");
+    assert_eq!(tokens.into_iter().next().unwrap(), rig.last_access());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn psn_auth_account_selects_the_account_and_the_flag_wins() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    rig.login().await;
+    let first = rig.standin.account_id();
+    rig.standin.configure(|c| {
+        c.account_id = "2222222222222222222".into();
+        c.online_id = "Second_Player".into();
+    });
+    rig.login().await; // the second account is now the active one
+    let print_id = ["exec", "--", "sh", "-c", "echo $PSN_ACCOUNT_ID"];
+    let mut by_env = rig.command(&print_id);
+    by_env.env("PSN_AUTH_ACCOUNT", &first);
+    let out = tokio::task::spawn_blocking(move || by_env.assert())
+        .await
+        .unwrap()
+        .success();
+    assert_eq!(stdout(&out).trim(), first);
+    let mut flag_wins = rig.command(&[
+        "exec",
+        "--account",
+        "second_player",
+        "--",
+        "sh",
+        "-c",
+        "echo $PSN_ACCOUNT_ID",
+    ]);
+    flag_wins.env("PSN_AUTH_ACCOUNT", &first);
+    let out = tokio::task::spawn_blocking(move || flag_wins.assert())
+        .await
+        .unwrap()
+        .success();
+    assert_eq!(stdout(&out).trim(), "2222222222222222222");
+    let mut unknown = rig.command(&["token"]);
+    unknown.env("PSN_AUTH_ACCOUNT", "nobody");
+    tokio::task::spawn_blocking(move || unknown.assert())
+        .await
+        .unwrap()
+        .code(3);
 }

@@ -57,5 +57,8 @@ fn read_npsso(endpoints: &Endpoints) -> Result<Zeroizing<String>, Failure> {
         .take(MAX_INPUT)
         .read_to_string(&mut text)
         .map_err(Failure::io("read the NPSSO from standard input"))?;
+    if text.trim().is_empty() {
+        return Err(Failure::NoNpssoOnStdin);
+    }
     Ok(text)
 }

@@ -3,6 +3,7 @@
 //! stopped it.
 
 mod account;
+mod exec;
 mod login;
 mod status;
 mod tokens;
@@ -11,7 +12,8 @@ use crate::cli::Command;
 use crate::context::{self, Check};
 use crate::exit::{Exit, Failure};
 
-pub fn run(command: Command) -> Result<Exit, Failure> {
+/// Runs `command`; the exit code it ends with (psn-auth's own, or `exec`'s program's).
+pub fn run(command: Command) -> Result<u8, Failure> {
     // Only `login` checks the keychain up front: it is about to save, and a person should not
     // paste an NPSSO into a command that cannot keep the tokens.
     let check = match command {
@@ -24,7 +26,19 @@ pub fn run(command: Command) -> Result<Exit, Failure> {
         .build()
         .map_err(Failure::io("start the async runtime"))?;
     runtime.block_on(async {
-        match &command {
+        let exit = match &command {
+            Command::Exec {
+                account,
+                with_refresh_token,
+                command,
+            } => {
+                return match exec::run(&accounts, account.get(), *with_refresh_token, command)
+                    .await?
+                {
+                    exec::Outcome::Exit(exit) => Ok(exit.code()),
+                    exec::Outcome::Status(code) => Ok(code),
+                }
+            }
             Command::Login => login::run(&accounts).await,
             Command::Token { account } => tokens::token(&accounts, account.get()).await,
             Command::Export { format, account } => {
@@ -34,6 +48,7 @@ pub fn run(command: Command) -> Result<Exit, Failure> {
             Command::Refresh { account } => account::refresh(&accounts, account.get()).await,
             Command::Logout { account } => account::logout(&accounts, account.get()).await,
             Command::Use { account } => account::switch(&accounts, account).await,
-        }
+        };
+        exit.map(Exit::code)
     })
 }
