@@ -58,9 +58,11 @@ Examples:
   psn-auth status
   psn-auth status --json | jq '.accounts[] | {label, refreshExpiresAt}'
   psn-auth status >/dev/null || echo 'sign in again'
+  psn-auth status --warn-days 7 >/dev/null; [ $? -eq 8 ] && notify-send 'PSN: new NPSSO soon'
 
 Reads only the settings file, never the keychain, and shows no secret. Exits 0 when the active
-account's refresh token is still valid, 4 when it has expired, 3 when no account is signed in.";
+account's refresh token is still valid, 4 when it has expired, 3 when no account is signed in;
+with --warn-days N, 8 when any account's refresh token expires within N days.";
 
 const REFRESH_HELP: &str = "\
 Examples:
@@ -144,6 +146,10 @@ pub enum Command {
     /// Show every account, when its tokens expire, and which one is active.
     #[command(after_help = STATUS_HELP)]
     Status {
+        /// Exit with 8 when any account's refresh token expires within DAYS days (4 when the
+        /// active one has expired), for cron jobs and monitoring.
+        #[arg(long, value_name = "DAYS")]
+        warn_days: Option<u32>,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,

@@ -35,6 +35,9 @@ pub enum Exit {
     TryLater = 6,
     /// The OS keychain is unavailable, locked, did not answer, or refused the operation.
     Keychain = 7,
+    /// `status --warn-days N`: a refresh token expires within N days (a new NPSSO will soon be
+    /// needed).
+    RefreshSoon = 8,
 }
 
 impl Exit {
@@ -83,7 +86,8 @@ Exit codes:
      `status` also exits 4 when the active account's refresh token has expired
   5  NPSSO malformed or rejected by Sony (`login`)
   6  temporary: Sony unavailable, rate limited, no network, refresh lock timeout; retry later
-  7  keychain unavailable, locked, not answering, or refusing the operation"
+  7  keychain unavailable, locked, not answering, or refusing the operation
+  8  `status --warn-days N`: a refresh token expires within N days"
     };
 }
 
@@ -320,16 +324,17 @@ mod tests {
             Exit::BadNpsso,
             Exit::TryLater,
             Exit::Keychain,
+            Exit::RefreshSoon,
         ]
         .iter()
         .map(|e| e.code())
         .collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
     }
 
     #[test]
     fn table_lists_every_code() {
-        for code in 0..=7 {
+        for code in 0..=8 {
             assert!(
                 TABLE.lines().any(|l| l.starts_with(&format!("  {code}  "))),
                 "code {code} missing from the table"

@@ -1060,3 +1060,31 @@ async fn psn_auth_account_selects_the_account_and_the_flag_wins() {
         .unwrap()
         .code(3);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_warn_days_exits_8_before_the_refresh_token_ends_and_4_after() {
+    if !keyring_available() {
+        return;
+    }
+    for (days_left, expected) in [(10, 0), (3, 8), (0, 4)] {
+        let rig = Rig::with(|c| c.refresh_ttl_secs = days_left * 86_400).await;
+        rig.login().await;
+        let run = rig
+            .run(&["status", "--warn-days", "7"], None)
+            .await
+            .code(expected);
+        if expected == 8 {
+            run.stderr(predicate::str::contains("under 7 days"))
+                .stderr(predicate::str::contains("psn-auth login"));
+        }
+        // JSON carries the seconds left for both tokens, and no token.
+        let json = rig.status_json().await;
+        let account = &json["accounts"][0];
+        assert!(account["accessExpiresIn"].as_i64().unwrap() > 3000);
+        let left = account["refreshExpiresIn"].as_i64().unwrap();
+        assert!(
+            (days_left * 86_400 - 5..=days_left * 86_400).contains(&left),
+            "{left}"
+        );
+    }
+}

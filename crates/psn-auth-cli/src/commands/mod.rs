@@ -44,7 +44,7 @@ pub fn run(command: Command) -> Result<u8, Failure> {
             Command::Export { format, account } => {
                 tokens::export(&accounts, *format, account.get()).await
             }
-            Command::Status { json } => status::run(&accounts, *json).await,
+            Command::Status { json, warn_days } => status::run(&accounts, *json, *warn_days).await,
             Command::Refresh { account } => account::refresh(&accounts, account.get()).await,
             Command::Logout { account } => account::logout(&accounts, account.get()).await,
             Command::Use { account } => account::switch(&accounts, account).await,

@@ -1,6 +1,8 @@
-//! `psn-auth status [--json]`: every account with both deadlines and which one is active, from
-//! `accounts.json` alone (no keychain, no secret). The exit code answers "can the active account
-//! still get tokens?": 0 yes, 4 its refresh token has expired, 3 no account.
+//! `psn-auth status [--json] [--warn-days N]`: every account with both deadlines and which one is
+//! active, from `accounts.json` alone (no keychain, no secret). The exit code answers "can the
+//! active account still get tokens?": 0 yes, 4 its refresh token has expired, 3 no account; and
+//! with `--warn-days N`, 8 when any account's refresh token expires within N days, so a cron job
+//! or a Home Assistant sensor can warn before the two months are up.
 
 use chrono::{DateTime, Duration, Utc};
 use psn_core::{AccountSummary, Accounts, Error};
@@ -13,7 +15,7 @@ use crate::present::{account_name, deadline, seconds_left, span};
 /// Below this, `status` reminds that a new NPSSO will soon be needed.
 const EARLY_WARNING_DAYS: i64 = 7;
 
-pub async fn run(accounts: &Accounts, json: bool) -> Result<Exit, Failure> {
+pub async fn run(accounts: &Accounts, json: bool, warn_days: Option<u32>) -> Result<Exit, Failure> {
     let list = accounts.list().await?;
     let now = Utc::now();
     let text = if json {
@@ -22,7 +24,37 @@ pub async fn run(accounts: &Accounts, json: bool) -> Result<Exit, Failure> {
         render_text(&list, now)
     };
     output::stdout(&text)?;
-    Ok(verdict(&list, now))
+    let exit = verdict(&list, now);
+    match warn_days {
+        Some(days) if exit == Exit::Ok => Ok(warning(&list, now, days)),
+        _ => Ok(exit),
+    }
+}
+
+/// [`Exit::RefreshSoon`] when any account's refresh token ends within `days`, naming them.
+fn warning(list: &[AccountSummary], now: DateTime<Utc>, days: u32) -> Exit {
+    let soon: Vec<&AccountSummary> = list
+        .iter()
+        .filter(|a| a.refresh_expires_at - now < Duration::days(days.into()))
+        .collect();
+    for account in &soon {
+        let left = account.refresh_expires_at - now;
+        let name = account_name(&account.label, &account.account_id);
+        if left <= Duration::zero() {
+            eprintln!("psn-auth: the refresh token of {name} has expired.");
+        } else {
+            eprintln!(
+                "psn-auth: the refresh token of {name} expires in {} (under {days} days).",
+                span(left.num_seconds())
+            );
+        }
+    }
+    if soon.is_empty() {
+        Exit::Ok
+    } else {
+        eprintln!("psn-auth: to fix: get a new NPSSO and run `psn-auth login` for each of them.");
+        Exit::RefreshSoon
+    }
 }
 
 /// The exit code, with its reason on stderr when it is not 0.
@@ -141,6 +173,21 @@ mod tests {
         assert_eq!(verdict(&expired, now), Exit::NeedNpsso);
         let none_active = [summary("1", false, 100_000, now)];
         assert_eq!(verdict(&none_active, now), Exit::NoAccount);
+    }
+
+    #[test]
+    fn warn_days_flags_any_account_under_the_threshold() {
+        let now = Utc::now();
+        let day = 86_400;
+        let far = [summary("1", true, 10 * day, now)];
+        assert_eq!(warning(&far, now, 7), Exit::Ok);
+        let soon = [
+            summary("1", true, 10 * day, now),
+            summary("2", false, 3 * day, now),
+        ];
+        assert_eq!(warning(&soon, now, 7), Exit::RefreshSoon);
+        assert_eq!(warning(&soon, now, 2), Exit::Ok);
+        assert_eq!(warning(&soon, now, 0), Exit::Ok);
     }
 
     #[test]
