@@ -53,6 +53,24 @@ The token is refreshed first when it is due, as for `token`. On Unix CMD replace
 reach it directly) and its exit status is psn-auth's; a CMD that is not found exits 127, one that
 cannot be run 126. Failures before CMD starts use the exit codes below (3, 4, 6, 7).";
 
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  psn-auth completions bash > ~/.local/share/bash-completion/completions/psn-auth
+  psn-auth completions zsh > \"${fpath[1]}/_psn-auth\"
+  psn-auth completions fish > ~/.config/fish/completions/psn-auth.fish
+  psn-auth completions powershell >> $PROFILE
+  psn-auth completions elvish >> ~/.config/elvish/rc.elv
+
+Prints the completion script for SHELL on standard output; open a new shell afterwards.";
+
+const MAN_HELP: &str = "\
+Examples:
+  psn-auth man > psn-auth.1 && man -l psn-auth.1
+  psn-auth man | gzip > /usr/share/man/man1/psn-auth.1.gz
+
+Prints the psn-auth(1) manual page (roff), generated from the same definitions as --help; for
+packages to install.";
+
 const STATUS_HELP: &str = "\
 Examples:
   psn-auth status
@@ -176,6 +194,18 @@ pub enum Command {
         #[arg(value_name = "ID")]
         account: String,
     },
+
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the psn-auth(1) manual page (roff).
+    #[command(after_help = MAN_HELP)]
+    Man,
 
     /// Print the whole token set as env lines, JSON, or an HTTP header.
     #[command(after_help = EXPORT_HELP)]

@@ -1088,3 +1088,78 @@ async fn status_warn_days_exits_8_before_the_refresh_token_ends_and_4_after() {
         );
     }
 }
+
+/// Runs `bash` with a script; its stdout.
+fn bash(script: &str) -> String {
+    let out = std::process::Command::new("bash")
+        .args(["-c", script])
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn bash_completion_completes_subcommands_and_options() {
+    let complete = |line: &str| {
+        bash(&format!(
+            "source <('{BIN}' completions bash)
+             COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}
+             read -ra COMP_WORDS <<< \"$COMP_LINE\"
+             [[ $COMP_LINE == *' ' ]] && COMP_WORDS+=('')
+             COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+             _psn__auth psn-auth \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"
+             printf '%s\\n' \"${{COMPREPLY[@]}}\""
+        ))
+    };
+    assert_eq!(
+        complete("psn-auth ex")
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        ["exec", "export"]
+    );
+    assert!(complete("psn-auth exec --with").contains("--with-refresh-token"));
+    assert!(complete("psn-auth completions ").contains("zsh"));
+}
+
+#[test]
+fn completions_exist_for_every_shell_and_name_the_commands() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = Command::new(BIN)
+            .args(["completions", shell])
+            .assert()
+            .success();
+        let script = stdout(&out);
+        assert!(script.contains("psn-auth"), "{shell}");
+        assert!(script.contains("exec"), "{shell}");
+    }
+    Command::new(BIN)
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn the_man_page_renders_with_the_commands_examples_and_exit_codes() {
+    let out = Command::new(BIN).arg("man").assert().success();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("psn-auth.1");
+    std::fs::write(&page, stdout(&out)).unwrap();
+    let rendered = bash(&format!(
+        "groff -man -Tutf8 '{}' 2>/dev/null | sed 's/.\\x08//g'",
+        page.display()
+    ));
+    for needle in [
+        "psn-auth",
+        "SYNOPSIS",
+        "exec",
+        "Exit codes:",
+        "--warn-days N",
+    ] {
+        assert!(rendered.contains(needle), "no {needle} in:\n{rendered}");
+    }
+}

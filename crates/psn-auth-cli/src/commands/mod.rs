@@ -3,6 +3,7 @@
 //! stopped it.
 
 mod account;
+mod docs;
 mod exec;
 mod login;
 mod status;
@@ -14,6 +15,12 @@ use crate::exit::{Exit, Failure};
 
 /// Runs `command`; the exit code it ends with (psn-auth's own, or `exec`'s program's).
 pub fn run(command: Command) -> Result<u8, Failure> {
+    // These two need no keychain and no network: they describe the command line itself.
+    match command {
+        Command::Completions { shell } => return docs::completions(shell).map(|e| e.code()),
+        Command::Man => return docs::man().map(|e| e.code()),
+        _ => {}
+    }
     // Only `login` checks the keychain up front: it is about to save, and a person should not
     // paste an NPSSO into a command that cannot keep the tokens.
     let check = match command {
@@ -48,6 +55,7 @@ pub fn run(command: Command) -> Result<u8, Failure> {
             Command::Refresh { account } => account::refresh(&accounts, account.get()).await,
             Command::Logout { account } => account::logout(&accounts, account.get()).await,
             Command::Use { account } => account::switch(&accounts, account).await,
+            Command::Completions { .. } | Command::Man => unreachable!("handled above"),
         };
         exit.map(Exit::code)
     })
