@@ -36,6 +36,7 @@ Examples:
   TOKEN=$(psn-auth token)
   curl -H \"Authorization: Bearer $(psn-auth token)\" https://m.np.playstation.com/…
   psn-auth token --account MyOnlineId
+  psn-auth token --json | jq -r .expiresAt
 
 Prints the access token and a newline, nothing else. When it is due for a refresh (less than 5
 minutes left, or half its lifetime for short-lived tokens: the app's rule) it is refreshed first
@@ -133,13 +134,20 @@ pub struct Cli {
 pub enum Command {
     /// Sign in with an NPSSO (from standard input, or typed at a hidden prompt).
     #[command(after_help = LOGIN_HELP)]
-    Login,
+    Login {
+        /// Print the result as JSON on stdout (field names in the README).
+        #[arg(long)]
+        json: bool,
+    },
 
     /// Print a valid access token (refreshed first when under 5 minutes are left).
     #[command(after_help = TOKEN_HELP)]
     Token {
         #[command(flatten)]
         account: AccountArg,
+        /// Print the result as JSON on stdout (field names in the README).
+        #[arg(long)]
+        json: bool,
     },
 
     /// Run a program with a valid access token in its environment.
@@ -178,6 +186,9 @@ pub enum Command {
     Refresh {
         #[command(flatten)]
         account: AccountArg,
+        /// Print the result as JSON on stdout (field names in the README).
+        #[arg(long)]
+        json: bool,
     },
 
     /// Remove an account's tokens from this computer.
@@ -185,6 +196,9 @@ pub enum Command {
     Logout {
         #[command(flatten)]
         account: AccountArg,
+        /// Print the result as JSON on stdout (field names in the README).
+        #[arg(long)]
+        json: bool,
     },
 
     /// Make an account the active one.
@@ -193,6 +207,9 @@ pub enum Command {
         /// Account id or online ID.
         #[arg(value_name = "ID")]
         account: String,
+        /// Print the result as JSON on stdout (field names in the README).
+        #[arg(long)]
+        json: bool,
     },
 
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).

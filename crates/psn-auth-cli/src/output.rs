@@ -13,3 +13,10 @@ pub fn stdout(text: &str) -> Result<(), Failure> {
         other => other.map_err(Failure::io("write to standard output")),
     }
 }
+
+/// Writes `value` as pretty JSON and a newline: the `--json` form of a command's result.
+pub fn json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let mut text = serde_json::to_string_pretty(value).expect("plain data serializes");
+    text.push('\n');
+    stdout(&text)
+}

@@ -1163,3 +1163,63 @@ fn the_man_page_renders_with_the_commands_examples_and_exit_codes() {
         assert!(rendered.contains(needle), "no {needle} in:\n{rendered}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_json_output_parses_and_holds_no_refresh_token() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    let parse = |assert: &Assert| -> serde_json::Value {
+        let text = stdout(assert);
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+    };
+    let login = rig
+        .run(&["login", "--json"], Some(&rig.standin.npsso()))
+        .await
+        .success();
+    let account = parse(&login);
+    assert_eq!(account["accountId"], rig.standin.account_id().as_str());
+    assert_eq!(account["onlineId"], rig.standin.online_id().as_str());
+    assert_eq!(account["active"], true);
+
+    let token = parse(&rig.run(&["token", "--json"], None).await.success());
+    let keys: BTreeSet<&str> = token
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        BTreeSet::from(["accessToken", "expiresAt", "accountId", "onlineId"])
+    );
+    assert_eq!(token["accessToken"], rig.last_access().as_str());
+    assert!(chrono::DateTime::parse_from_rfc3339(token["expiresAt"].as_str().unwrap()).is_ok());
+
+    let mut outputs = vec![
+        stdout(&login),
+        stdout(&rig.run(&["refresh", "--json"], None).await.success()),
+        stdout(&rig.run(&["status", "--json"], None).await.success()),
+        stdout(
+            &rig.run(&["use", "--json", &rig.standin.online_id()], None)
+                .await
+                .success(),
+        ),
+    ];
+    let logout = rig.run(&["logout", "--json"], None).await.success();
+    let signed_out = parse(&logout);
+    assert_eq!(
+        signed_out["signedOut"]["accountId"],
+        rig.standin.account_id().as_str()
+    );
+    assert_eq!(signed_out["active"], serde_json::Value::Null);
+    outputs.push(stdout(&logout));
+    // None but `token` (the access token) and `export` carries a secret.
+    for text in &outputs {
+        let _: serde_json::Value = serde_json::from_str(text).unwrap();
+        for secret in rig.standin.issued_secrets() {
+            assert!(!text.contains(&secret), "a secret in {text}");
+        }
+    }
+}

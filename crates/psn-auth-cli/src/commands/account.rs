@@ -1,20 +1,43 @@
-//! `psn-auth refresh`, `logout` and `use`: the commands that change an account and report on
-//! stderr (they print no data).
+//! `psn-auth refresh`, `logout` and `use`: the commands that change an account. They report on
+//! stderr; with `--json` they also print the account (psn-core's `AccountSummary`, no secret) on
+//! stdout.
 
 use chrono::Utc;
 use psn_core::{AccountSummary, Accounts};
 
+use serde::Serialize;
+
 use crate::exit::{Exit, Failure};
+use crate::output;
 use crate::present::{account_name, deadline};
 
-pub async fn refresh(accounts: &Accounts, account: Option<&str>) -> Result<Exit, Failure> {
+pub async fn refresh(
+    accounts: &Accounts,
+    account: Option<&str>,
+    json: bool,
+) -> Result<Exit, Failure> {
     let summary = accounts.refresh_now(account).await?;
     eprintln!("Refreshed {}.", name(&summary));
     print_deadlines(&summary);
+    if json {
+        output::json(&summary)?;
+    }
     Ok(Exit::Ok)
 }
 
-pub async fn logout(accounts: &Accounts, account: Option<&str>) -> Result<Exit, Failure> {
+/// `logout --json`: the account signed out, and the one active now.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignedOut<'a> {
+    signed_out: &'a AccountSummary,
+    active: Option<&'a AccountSummary>,
+}
+
+pub async fn logout(
+    accounts: &Accounts,
+    account: Option<&str>,
+    json: bool,
+) -> Result<Exit, Failure> {
     let id = accounts.resolve(account).await?;
     let summary = accounts.summary(&id).await?;
     accounts.sign_out(Some(&id)).await?;
@@ -30,16 +53,26 @@ pub async fn logout(accounts: &Accounts, account: Option<&str>) -> Result<Exit, 
         deadline(summary.access_expires_at, now),
         deadline(summary.refresh_expires_at, now),
     );
-    match accounts.list().await?.into_iter().find(|a| a.active) {
-        Some(active) => eprintln!("The active account is now {}.", name(&active)),
+    let active = accounts.list().await?.into_iter().find(|a| a.active);
+    match &active {
+        Some(active) => eprintln!("The active account is now {}.", name(active)),
         None => eprintln!("No account is signed in now."),
+    }
+    if json {
+        output::json(&SignedOut {
+            signed_out: &summary,
+            active: active.as_ref(),
+        })?;
     }
     Ok(Exit::Ok)
 }
 
-pub async fn switch(accounts: &Accounts, account: &str) -> Result<Exit, Failure> {
+pub async fn switch(accounts: &Accounts, account: &str, json: bool) -> Result<Exit, Failure> {
     let summary = accounts.set_active(account).await?;
     eprintln!("The active account is now {}.", name(&summary));
+    if json {
+        output::json(&summary)?;
+    }
     Ok(Exit::Ok)
 }
 

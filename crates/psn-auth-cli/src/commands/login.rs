@@ -15,7 +15,7 @@ use crate::present::{account_name, deadline};
 /// (it cannot be an NPSSO anyway).
 const MAX_INPUT: u64 = 64 * 1024;
 
-pub async fn run(accounts: &Accounts) -> Result<Exit, Failure> {
+pub async fn run(accounts: &Accounts, json: bool) -> Result<Exit, Failure> {
     let text = read_npsso(accounts.client().endpoints())?;
     let npsso = parse_npsso(&text)?;
     drop(text);
@@ -34,6 +34,9 @@ pub async fn run(accounts: &Accounts) -> Result<Exit, Failure> {
         "  refresh token: {}; after that a new NPSSO is needed",
         deadline(summary.refresh_expires_at, now)
     );
+    if json {
+        crate::output::json(&summary)?;
+    }
     Ok(Exit::Ok)
 }
 

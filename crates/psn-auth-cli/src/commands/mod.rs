@@ -24,7 +24,7 @@ pub fn run(command: Command) -> Result<u8, Failure> {
     // Only `login` checks the keychain up front: it is about to save, and a person should not
     // paste an NPSSO into a command that cannot keep the tokens.
     let check = match command {
-        Command::Login => Check::Now,
+        Command::Login { .. } => Check::Now,
         _ => Check::AtFirstSave,
     };
     let accounts = context::accounts(check)?;
@@ -46,15 +46,21 @@ pub fn run(command: Command) -> Result<u8, Failure> {
                     exec::Outcome::Status(code) => Ok(code),
                 }
             }
-            Command::Login => login::run(&accounts).await,
-            Command::Token { account } => tokens::token(&accounts, account.get()).await,
+            Command::Login { json } => login::run(&accounts, *json).await,
+            Command::Token { account, json } => {
+                tokens::token(&accounts, account.get(), *json).await
+            }
             Command::Export { format, account } => {
                 tokens::export(&accounts, *format, account.get()).await
             }
             Command::Status { json, warn_days } => status::run(&accounts, *json, *warn_days).await,
-            Command::Refresh { account } => account::refresh(&accounts, account.get()).await,
-            Command::Logout { account } => account::logout(&accounts, account.get()).await,
-            Command::Use { account } => account::switch(&accounts, account).await,
+            Command::Refresh { account, json } => {
+                account::refresh(&accounts, account.get(), *json).await
+            }
+            Command::Logout { account, json } => {
+                account::logout(&accounts, account.get(), *json).await
+            }
+            Command::Use { account, json } => account::switch(&accounts, account, *json).await,
             Command::Completions { .. } | Command::Man => unreachable!("handled above"),
         };
         exit.map(Exit::code)

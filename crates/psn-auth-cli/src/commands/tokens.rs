@@ -15,11 +15,39 @@ use crate::exit::{Exit, Failure};
 use crate::output;
 use crate::present::{rfc3339, seconds_left};
 
-pub async fn token(accounts: &Accounts, account: Option<&str>) -> Result<Exit, Failure> {
-    let (_, set) = accounts.fresh_tokens(account).await?;
-    let line = Zeroizing::new(format!("{}\n", set.access_token.expose()));
-    output::stdout(&line)?;
+pub async fn token(
+    accounts: &Accounts,
+    account: Option<&str>,
+    json: bool,
+) -> Result<Exit, Failure> {
+    let (id, set) = accounts.fresh_tokens(account).await?;
+    let text = if json {
+        let online_id = accounts.summary(&id).await?.online_id;
+        let value = TokenJson {
+            access_token: set.access_token.expose(),
+            expires_at: rfc3339(set.access_expires_at),
+            account_id: &id,
+            online_id: online_id.as_deref(),
+        };
+        let mut text = serde_json::to_string_pretty(&value).expect("strings serialize");
+        text.push('\n');
+        Zeroizing::new(text)
+    } else {
+        Zeroizing::new(format!("{}\n", set.access_token.expose()))
+    };
+    output::stdout(&text)?;
     Ok(Exit::Ok)
+}
+
+/// `token --json`: the access token and what a script needs to know about it; never the
+/// refresh token.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenJson<'a> {
+    access_token: &'a str,
+    expires_at: String,
+    account_id: &'a str,
+    online_id: Option<&'a str>,
 }
 
 pub async fn export(
