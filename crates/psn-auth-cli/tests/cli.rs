@@ -1122,6 +1122,7 @@ fn bash_completion_completes_subcommands_and_options() {
             .collect::<Vec<_>>(),
         ["exec", "export"]
     );
+    assert_eq!(complete("psn-auth exe").trim(), "exec");
     assert!(complete("psn-auth exec --with").contains("--with-refresh-token"));
     assert!(complete("psn-auth completions ").contains("zsh"));
 }
