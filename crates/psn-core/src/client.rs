@@ -423,14 +423,20 @@ fn common_failure(status: StatusCode, headers: &HeaderMap, body: &str) -> Option
     None
 }
 
-/// `Retry-After` as seconds or as an HTTP date.
+/// The longest wait believed from `Retry-After`: a larger one is taken as this, so no
+/// deadline computed from it can overflow.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
+
+/// `Retry-After` as seconds or as an HTTP date, at most [`MAX_RETRY_AFTER`].
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    (when.with_timezone(&Utc) - Utc::now()).to_std().ok()
+    let wait = if let Ok(secs) = value.parse::<u64>() {
+        Duration::from_secs(secs)
+    } else {
+        let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+        (when.with_timezone(&Utc) - Utc::now()).to_std().ok()?
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 fn looks_like_html(body: &str) -> bool {
@@ -558,5 +564,45 @@ mod tests {
             form_body(&[("scope", SCOPE), ("redirect_uri", REDIRECT_URI)]),
             "scope=psn%3Amobile.v2.core+psn%3Aclientapp&redirect_uri=com.scee.psxandroid.scecompcall%3A%2F%2Fredirect"
         );
+    }
+}
+
+#[cfg(test)]
+mod retry_after_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn with(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Ok(v) = reqwest::header::HeaderValue::from_str(value) {
+            headers.insert(RETRY_AFTER, v);
+        }
+        headers
+    }
+
+    #[test]
+    fn a_huge_retry_after_is_capped_at_a_day() {
+        assert_eq!(retry_after(&with("120")), Some(Duration::from_secs(120)));
+        assert_eq!(
+            retry_after(&with("99999999999999999999")),
+            None,
+            "not a u64: ignored"
+        );
+        assert_eq!(
+            retry_after(&with("18446744073709551615")),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(
+            retry_after(&with("Fri, 31 Dec 9999 23:59:59 GMT")),
+            Some(MAX_RETRY_AFTER)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_retry_after_header_gives_a_bounded_wait(value in ".{0,60}") {
+            let wait = retry_after(&with(&value));
+            prop_assert!(wait.is_none_or(|w| w <= MAX_RETRY_AFTER));
+        }
     }
 }

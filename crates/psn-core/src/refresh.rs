@@ -63,7 +63,9 @@ impl RefreshPolicy {
         obtained_at: DateTime<Utc>,
         access_expires_at: DateTime<Utc>,
     ) -> DateTime<Utc> {
-        access_expires_at - to_chrono(self.margin(obtained_at, access_expires_at))
+        access_expires_at
+            .checked_sub_signed(to_chrono(self.margin(obtained_at, access_expires_at)))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC)
     }
 
     /// True when the access token should be refreshed before use.
@@ -154,7 +156,7 @@ impl RefreshSchedule {
             .due_at(account.obtained_at, account.access_expires_at);
         if let Some(state) = state {
             if let Some(last) = state.last_attempt {
-                at = at.max(last + to_chrono(self.policy.min_interval));
+                at = at.max(later(last, self.policy.min_interval));
             }
             if let Some(not_before) = state.not_before {
                 at = at.max(not_before);
@@ -207,7 +209,7 @@ impl RefreshSchedule {
         match error.remedy() {
             Remedy::RetryLater | Remedy::Other => {
                 state.failures = state.failures.saturating_add(1);
-                let at = now + to_chrono(policy.backoff(state.failures, error.retry_after()));
+                let at = later(now, policy.backoff(state.failures, error.retry_after()));
                 state.not_before = Some(at);
                 AfterFailure::RetryAt(at)
             }
@@ -233,6 +235,12 @@ impl RefreshSchedule {
         self.accounts
             .retain(|id, _| accounts.iter().any(|a| &a.account_id == id));
     }
+}
+
+/// `at + wait`, saturating: no wait, however absurd, can overflow a deadline.
+fn later(at: DateTime<Utc>, wait: Duration) -> DateTime<Utc> {
+    at.checked_add_signed(to_chrono(wait))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 #[cfg(test)]
@@ -349,6 +357,18 @@ mod tests {
             s.failed(&a, &err, t0()),
             AfterFailure::RetryAt(t0() + secs(3600))
         );
+    }
+
+    #[test]
+    fn an_absurd_wait_from_sony_is_no_panic() {
+        let mut s = RefreshSchedule::default();
+        let a = account(t0(), 3599);
+        let err = Error::RateLimited {
+            retry_after: Some(Duration::MAX),
+        };
+        assert!(matches!(s.failed(&a, &err, t0()), AfterFailure::RetryAt(_)));
+        assert!(matches!(s.decide(&a, t0()), Decision::WaitUntil(_)));
+        assert!(s.next_wake(&[a], t0()).is_some());
     }
 
     #[test]

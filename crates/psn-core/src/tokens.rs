@@ -45,6 +45,11 @@ pub struct TokenSet {
 const DEFAULT_ACCESS_SECS: i64 = 3599;
 const DEFAULT_REFRESH_SECS: i64 = 5_183_999;
 
+/// The longest lifetimes believed: an answer claiming more (Sony's are an hour and 60 days) is
+/// taken at this, so a deadline can always be computed and the set just issued is never lost.
+pub const MAX_ACCESS_SECS: i64 = 24 * 3600;
+pub const MAX_REFRESH_SECS: i64 = 400 * 24 * 3600;
+
 impl TokenSet {
     /// Builds a set from a first sign-in answer. `Err` names the missing field.
     pub(crate) fn from_response(
@@ -60,8 +65,14 @@ impl TokenSet {
             token_type: response.token_type.unwrap_or_else(|| "bearer".to_owned()),
             scope: response.scope.unwrap_or_default(),
             obtained_at: now,
-            access_expires_at: now + secs(response.expires_in, DEFAULT_ACCESS_SECS),
-            refresh_expires_at: now + secs(response.refresh_token_expires_in, DEFAULT_REFRESH_SECS),
+            access_expires_at: now
+                + lifetime(response.expires_in, DEFAULT_ACCESS_SECS, MAX_ACCESS_SECS),
+            refresh_expires_at: now
+                + lifetime(
+                    response.refresh_token_expires_in,
+                    DEFAULT_REFRESH_SECS,
+                    MAX_REFRESH_SECS,
+                ),
         })
     }
 
@@ -77,7 +88,7 @@ impl TokenSet {
             Some(token) => (
                 RefreshToken::new(token),
                 match response.refresh_token_expires_in {
-                    Some(s) => now + Duration::seconds(s.max(0)),
+                    Some(s) => now + lifetime(Some(s), 0, MAX_REFRESH_SECS),
                     None => self.refresh_expires_at,
                 },
             ),
@@ -93,7 +104,8 @@ impl TokenSet {
             token_type: response.token_type.unwrap_or(self.token_type.clone()),
             scope: response.scope.unwrap_or(self.scope.clone()),
             obtained_at: now,
-            access_expires_at: now + secs(response.expires_in, DEFAULT_ACCESS_SECS),
+            access_expires_at: now
+                + lifetime(response.expires_in, DEFAULT_ACCESS_SECS, MAX_ACCESS_SECS),
             refresh_expires_at,
         })
     }
@@ -133,8 +145,9 @@ impl TokenSet {
     }
 }
 
-fn secs(value: Option<i64>, default: i64) -> Duration {
-    Duration::seconds(value.unwrap_or(default).max(0))
+/// A lifetime from an answer, `default` when missing, within `0..=max` seconds.
+fn lifetime(value: Option<i64>, default: i64, max: i64) -> Duration {
+    Duration::seconds(value.unwrap_or(default).clamp(0, max))
 }
 
 pub(crate) fn to_chrono(d: std::time::Duration) -> Duration {
@@ -255,5 +268,85 @@ mod tests {
         let json = serde_json::to_string(&stored).unwrap();
         let back: StoredTokenSet = serde_json::from_str(&json).unwrap();
         assert_eq!(TokenSet::from_stored(back), set);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn answer(
+        expires_in: Option<i64>,
+        refresh: Option<&str>,
+        refresh_secs: Option<i64>,
+    ) -> TokenResponse {
+        TokenResponse {
+            access_token: Some("a".into()),
+            token_type: None,
+            expires_in,
+            scope: None,
+            id_token: None,
+            refresh_token: refresh.map(Into::into),
+            refresh_token_expires_in: refresh_secs,
+        }
+    }
+
+    #[test]
+    fn lifetimes_near_1e13_are_clamped_not_a_panic() {
+        let now = Utc::now();
+        let set = TokenSet::from_response(
+            answer(
+                Some(10_000_000_000_000),
+                Some("r"),
+                Some(10_000_000_000_000),
+            ),
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            set.access_expires_at,
+            now + Duration::seconds(MAX_ACCESS_SECS)
+        );
+        assert_eq!(
+            set.refresh_expires_at,
+            now + Duration::seconds(MAX_REFRESH_SECS)
+        );
+        let next = set
+            .refreshed(answer(Some(i64::MAX), Some("r2"), Some(i64::MAX)), now)
+            .unwrap();
+        assert_eq!(
+            next.refresh_expires_at,
+            now + Duration::seconds(MAX_REFRESH_SECS)
+        );
+    }
+
+    proptest! {
+        /// Whatever lifetimes an answer carries, a set comes out with sane deadlines.
+        #[test]
+        fn any_lifetime_gives_a_sane_set(
+            access in proptest::option::of(any::<i64>()),
+            refresh in proptest::option::of(any::<i64>()),
+            rotate in any::<bool>(),
+        ) {
+            let now = Utc::now();
+            let set = TokenSet::from_response(answer(access, Some("r"), refresh), now).unwrap();
+            prop_assert!(set.access_expires_at >= now);
+            prop_assert!(set.access_expires_at <= now + Duration::seconds(MAX_ACCESS_SECS));
+            prop_assert!(set.refresh_expires_at <= now + Duration::seconds(MAX_REFRESH_SECS));
+            let next = set
+                .refreshed(answer(access, rotate.then_some("r2"), refresh), now)
+                .unwrap();
+            prop_assert!(next.refresh_expires_at >= now);
+            prop_assert!(next.refresh_expires_at <= now + Duration::seconds(MAX_REFRESH_SECS));
+        }
+
+        /// Any JSON where the token answer belongs parses or fails, never panics.
+        #[test]
+        fn any_json_body_parses_or_fails(body in ".{0,200}") {
+            if let Ok(response) = serde_json::from_str::<TokenResponse>(&body) {
+                let _ = TokenSet::from_response(response, Utc::now());
+            }
+        }
     }
 }
