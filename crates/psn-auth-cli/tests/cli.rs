@@ -1224,3 +1224,78 @@ async fn every_json_output_parses_and_holds_no_refresh_token() {
         }
     }
 }
+
+/// A stand-in for a proxy on loopback that only counts who connects to it.
+fn counting_listener() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (url, count)
+}
+
+/// Loopback traffic (the stand-in, the demo) carries the NPSSO and tokens in clear: it must
+/// never go through a proxy named by HTTP_PROXY / ALL_PROXY.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_proxy_never_sees_loopback_traffic() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    let (proxy, connections) = counting_listener();
+    for args in [&["login"][..], &["refresh"], &["token"]] {
+        let mut cmd = rig.command(args);
+        for var in [
+            "HTTP_PROXY",
+            "http_proxy",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "all_proxy",
+        ] {
+            cmd.env(var, &proxy);
+        }
+        cmd.env_remove("NO_PROXY").env_remove("no_proxy");
+        if args == ["login"] {
+            cmd.write_stdin(rig.standin.npsso());
+        }
+        tokio::task::spawn_blocking(move || cmd.assert())
+            .await
+            .unwrap()
+            .success();
+    }
+    assert_eq!(
+        connections.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "a request went to the proxy"
+    );
+}
+
+/// Requests to Sony itself honour HTTPS_PROXY (a corporate proxy works). The "proxy" here is a
+/// loopback listener that drops every connection, so nothing leaves the machine: the sign-in
+/// fails as a network problem after the proxy was asked.
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_to_sony_go_through_https_proxy() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    let (proxy, connections) = counting_listener();
+    let mut cmd = rig.command(&["login"]);
+    cmd.env_remove("PSN_AUTH_BASE_URL")
+        .env_remove("PSN_API_BASE_URL")
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .env("HTTPS_PROXY", &proxy)
+        .write_stdin(rig.standin.npsso());
+    tokio::task::spawn_blocking(move || cmd.assert())
+        .await
+        .unwrap()
+        .code(6);
+    assert!(connections.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+}

@@ -76,7 +76,11 @@ impl PsnClient {
     }
 
     pub fn with_config(endpoints: Endpoints, config: ClientConfig) -> Result<Self> {
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder().no_proxy();
+        for proxy in proxies_from_env()? {
+            builder = builder.proxy(proxy);
+        }
+        let http = builder
             .use_rustls_tls()
             .https_only(false)
             .redirect(reqwest::redirect::Policy::none())
@@ -382,6 +386,37 @@ impl PsnClient {
             }),
         )
     }
+}
+
+/// The proxies the usual variables name (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, either case,
+/// with `NO_PROXY`), each excluding loopback: a request to a stand-in on 127.0.0.1 carries the
+/// NPSSO and tokens in clear, so it never goes through a proxy, whatever `NO_PROXY` says.
+/// (reqwest's own environment proxies would send loopback `http://` through `HTTP_PROXY`.)
+fn proxies_from_env() -> Result<Vec<reqwest::Proxy>> {
+    let var = |name: &str| {
+        std::env::var(name)
+            .or_else(|_| std::env::var(name.to_ascii_lowercase()))
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+    };
+    let mut no_proxy = var("NO_PROXY").unwrap_or_default();
+    no_proxy.push_str(",localhost,127.0.0.0/8,::1");
+    let bad = |name: &str| {
+        let name = name.to_owned();
+        move |e: reqwest::Error| Error::InvalidEndpoint(format!("{name} is not a proxy URL ({e})."))
+    };
+    let mut proxies = Vec::new();
+    for name in ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"] {
+        let Some(url) = var(name) else { continue };
+        let proxy = match name {
+            "HTTPS_PROXY" => reqwest::Proxy::https(url.as_str()),
+            "HTTP_PROXY" => reqwest::Proxy::http(url.as_str()),
+            _ => reqwest::Proxy::all(url.as_str()),
+        }
+        .map_err(bad(name))?;
+        proxies.push(proxy.no_proxy(reqwest::NoProxy::from_string(&no_proxy)));
+    }
+    Ok(proxies)
 }
 
 /// Reads the authorization code out of a redirect target. Any Location without a `code` means
