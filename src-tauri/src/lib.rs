@@ -65,7 +65,13 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
-        .plugin(tauri_plugin_opener::init())
+        // Only Rust opens pages (the two wizard buttons); the page's own links never reach the
+        // browser through the plugin's injected click handler.
+        .plugin(
+            tauri_plugin_opener::Builder::new()
+                .open_js_links_on_click(false)
+                .build(),
+        )
         .setup(|app| {
             if let Ok(dir) = app.path().app_log_dir() {
                 if let Some(dir) = logging::init(&dir) {

@@ -46,7 +46,11 @@ pub fn deadline(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
 }
 
 /// `StandIn_Player (account 1234…)`, or just the id when there is no online ID.
+/// `Label (account 123)`. The label comes from Sony (an online ID): control characters are
+/// dropped so a crafted name cannot move the cursor, recolour or clear the terminal.
 pub fn account_name(label: &str, account_id: &str) -> String {
+    let clean = |s: &str| s.chars().filter(|c| !c.is_control()).collect::<String>();
+    let (label, account_id) = (clean(label), clean(account_id));
     if label == account_id {
         format!("account {account_id}")
     } else {
@@ -56,6 +60,16 @@ pub fn account_name(label: &str, account_id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_from_sony_cannot_drive_the_terminal() {
+        let shown = account_name("Evil\u{1b}[31mRed\u{7}\u{9b}2J", "42");
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        assert!(
+            shown.starts_with("Evil") && shown.contains("Red"),
+            "{shown:?}"
+        );
+    }
+
     use chrono::Duration;
 
     use super::*;

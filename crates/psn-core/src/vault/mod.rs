@@ -144,7 +144,7 @@ pub trait SecretStore: Send + Sync + 'static {
     fn delete(&self, key: &str) -> VaultResult<()>;
 }
 
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, PartialEq, Eq)]
 struct Head {
     v: u32,
     gen: String,
@@ -153,6 +153,18 @@ struct Head {
     /// The whole set, where one entry may hold it (then `chunks` is 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     inline: Option<String>,
+}
+
+/// By hand: `inline` is the whole token set.
+impl std::fmt::Debug for Head {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Head")
+            .field("v", &self.v)
+            .field("gen", &self.gen)
+            .field("chunks", &self.chunks)
+            .field("inline", &self.inline.as_ref().map(|_| "[redacted]"))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Drop for Head {

@@ -262,3 +262,20 @@ fn metadata_file_is_private_and_atomic() {
         .collect();
     assert_eq!(names, ["accounts.json"], "no temporary file left");
 }
+
+#[test]
+fn the_head_entry_debug_shows_no_token() {
+    let head = Head {
+        v: 1,
+        gen: "g".into(),
+        chunks: 0,
+        sha256: "s".into(),
+        inline: Some(r#"{"access_token":"SECRET-ACCESS-TOKEN"}"#.into()),
+    };
+    let text = format!("{head:?}");
+    assert!(!text.contains("SECRET-ACCESS-TOKEN"), "{text}");
+    assert!(
+        text.contains("inline") && text.contains("redacted"),
+        "{text}"
+    );
+}
