@@ -36,9 +36,10 @@ impl Launch {
                 demo: Some(standin),
             });
         }
+        let endpoints = Endpoints::from_env().map_err(|e| e.to_string())?;
         Ok(Self {
-            endpoints: Endpoints::from_env().map_err(|e| e.to_string())?,
-            namespace: Namespace::Real,
+            namespace: Namespace::for_endpoints(&endpoints),
+            endpoints,
             demo: None,
         })
     }
@@ -119,9 +120,9 @@ impl AppState {
     }
 
     async fn open_keychain(&self) -> Result<Accounts, VaultError> {
-        let namespace = self.launch.namespace;
+        let namespace = self.launch.namespace.clone();
         let started = std::time::Instant::now();
-        let vault = tauri::async_runtime::spawn_blocking(move || Vault::open(namespace))
+        let vault = tauri::async_runtime::spawn_blocking(move || Vault::open(&namespace))
             .await
             .expect("keychain task panicked");
         tracing::debug!(

@@ -11,6 +11,8 @@ mod webdriver;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use psn_core::vault::Namespace;
+use psn_core::Endpoints;
 use psn_standin::{Config, Endpoint, StandIn};
 use webdriver::{artifacts_dir, eventually, Driver, Session};
 
@@ -116,8 +118,11 @@ impl Run {
             .await;
     }
 
-    fn accounts_file(&self) -> String {
-        std::fs::read_to_string(self.config_home.path().join("psn-auth/accounts.json"))
+    /// The settings file of the stand-in's namespace (overrides keep their accounts apart).
+    fn accounts_file(&self, standin: &StandIn) -> String {
+        let endpoints = Endpoints::from_vars(Some(&standin.url()), Some(&standin.url())).unwrap();
+        let dir = Namespace::for_endpoints(&endpoints).service();
+        std::fs::read_to_string(self.config_home.path().join(dir).join("accounts.json"))
             .unwrap_or_default()
     }
 }
@@ -280,7 +285,7 @@ async fn the_whole_flow_in_a_real_window() {
         .await;
     assert_eq!(name.trim(), standin.online_id());
     assert!(s.text_of("access-token-masked").await.len() > 6);
-    assert!(run.accounts_file().contains(&standin.account_id()));
+    assert!(run.accounts_file(&standin).contains(&standin.account_id()));
 
     // Sign out removes it, after saying Sony offers no revoke.
     s.click(&s.visible("sign-out").await).await;
@@ -293,7 +298,7 @@ async fn the_whole_flow_in_a_real_window() {
     s.click(&s.visible("confirm-sign-out").await).await;
     s.visible("open-signin").await;
     eventually("the account to leave accounts.json", || async {
-        (!run.accounts_file().contains(&standin.account_id())).then_some(())
+        (!run.accounts_file(&standin).contains(&standin.account_id())).then_some(())
     })
     .await;
     s.quit().await;
@@ -406,7 +411,10 @@ async fn without_a_keychain_the_window_explains_and_offers_session_only() {
         .await;
     s.text_containing("access-expiry", "min").await;
     // Session only: nothing was written anywhere.
-    assert!(!run.config_home.path().join("psn-auth").exists());
+    assert_eq!(
+        std::fs::read_dir(run.config_home.path()).unwrap().count(),
+        0
+    );
     s.quit().await;
 }
 
@@ -445,7 +453,11 @@ async fn demo_mode_walks_the_whole_flow_offline() {
     // Demo tokens live apart from real ones.
     let config = run.config_home.path();
     assert!(config.join("psn-auth-demo/accounts.json").exists());
-    assert!(!config.join("psn-auth").exists());
+    assert_eq!(
+        std::fs::read_dir(config).unwrap().count(),
+        1,
+        "only the demo's folder"
+    );
     assert_eq!(
         unused.requests().len(),
         0,

@@ -1,5 +1,6 @@
 //! What every command starts from: Sony's endpoints (or the overrides, with a warning on
-//! stderr while one is set) and the account service over the keychain vault the app uses.
+//! stderr while one is set) and the account service over the keychain vault the app uses, in
+//! the namespace of those endpoints.
 
 use psn_core::vault::Namespace;
 use psn_core::{Accounts, Endpoints, PsnClient, Vault};
@@ -19,11 +20,15 @@ pub enum Check {
 pub fn accounts(check: Check) -> Result<Accounts, Failure> {
     let endpoints = Endpoints::from_env()?;
     for active in &endpoints.overrides {
-        eprintln!("psn-auth: warning: using {active} instead of Sony's servers");
+        eprintln!(
+            "psn-auth: warning: using {active} instead of Sony's servers (its accounts are kept \
+             apart from Sony's)"
+        );
     }
+    let namespace = Namespace::for_endpoints(&endpoints);
     let vault = match check {
-        Check::Now => Vault::open(Namespace::Real)?,
-        Check::AtFirstSave => Vault::open_lazy(Namespace::Real)?,
+        Check::Now => Vault::open(&namespace)?,
+        Check::AtFirstSave => Vault::open_lazy(&namespace)?,
     };
     Ok(Accounts::new(PsnClient::new(endpoints)?, vault))
 }

@@ -80,6 +80,14 @@ impl Rig {
         assert
     }
 
+    /// The settings folder of the stand-in's namespace (an override has its own).
+    fn settings_dir(&self) -> std::path::PathBuf {
+        let url = self.standin.url();
+        let endpoints = psn_core::Endpoints::from_vars(Some(&url), Some(&url)).unwrap();
+        let namespace = psn_core::vault::Namespace::for_endpoints(&endpoints);
+        self.config_home.path().join(namespace.service())
+    }
+
     /// Runs `psn-auth ARGS` with `PSN_AUTH_LOG=trace`; must succeed. Its stderr, checked for
     /// secrets.
     async fn traced(&self, args: &[&str], stdin: Option<String>) -> String {
@@ -429,8 +437,7 @@ async fn login_from_stdin_then_status_token_and_export() {
 
     // Nothing needed a refresh, and the settings file holds no secret.
     assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 0);
-    let file =
-        std::fs::read_to_string(rig.config_home.path().join("psn-auth/accounts.json")).unwrap();
+    let file = std::fs::read_to_string(rig.settings_dir().join("accounts.json")).unwrap();
     assert!(file.contains(&id));
     assert!(!file.contains(&access) && !file.contains(&refresh));
     assert!(!file.contains(&rig.standin.npsso()));
@@ -1298,4 +1305,37 @@ async fn requests_to_sony_go_through_https_proxy() {
         .unwrap()
         .code(6);
     assert!(connections.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+}
+
+/// Accounts signed in through an override live apart from Sony's and from other overrides':
+/// an override can never list, read, refresh or overwrite tokens that came from elsewhere.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_auth_base_keeps_its_own_accounts() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    rig.login().await;
+    rig.run(&["status"], None).await.code(0);
+    // Without the override (Sony's namespace), nothing signed in there shows or serves.
+    let mut sony = rig.command(&["status", "--json"]);
+    sony.env_remove("PSN_AUTH_BASE_URL")
+        .env_remove("PSN_API_BASE_URL");
+    let out = tokio::task::spawn_blocking(move || sony.assert())
+        .await
+        .unwrap()
+        .code(3);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["accounts"], serde_json::json!([]));
+    // Another stand-in, another namespace: its token command finds no account either.
+    let other = StandIn::start(Config::default()).await.unwrap();
+    let mut elsewhere = rig.command(&["token"]);
+    elsewhere
+        .env("PSN_AUTH_BASE_URL", other.url())
+        .env("PSN_API_BASE_URL", other.url());
+    tokio::task::spawn_blocking(move || elsewhere.assert())
+        .await
+        .unwrap()
+        .code(3);
+    assert_eq!(other.requests().len(), 0, "no token reached the other host");
 }

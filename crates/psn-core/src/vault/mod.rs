@@ -55,6 +55,7 @@ pub use keychain::KeychainStore;
 pub use memory::{MemoryStore, WINDOWS_MAX_CHARS};
 pub use meta::{AccountMeta, MetaFile};
 
+use crate::endpoints::Endpoints;
 use crate::error::ErrorKind;
 use crate::tokens::{StoredTokenSet, TokenSet};
 
@@ -68,21 +69,38 @@ pub const PLATFORM_MAX_CHARS: usize = if cfg!(windows) {
     64 * 1024
 };
 
-/// Where tokens are kept: keeps real and demo tokens apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where tokens are kept: each source of tokens has its own keychain service and settings
+/// folder, so tokens from Sony are never listed, read, refreshed or overwritten by a demo or an
+/// endpoint override, and an override's tokens never reach another host.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Namespace {
-    /// Real PlayStation accounts.
+    /// Real PlayStation accounts, from Sony's own hosts.
     Real,
     /// The built-in demo stand-in's accounts.
     Demo,
+    /// Accounts signed in through `PSN_AUTH_BASE_URL` / `PSN_API_BASE_URL`: one namespace per
+    /// set of overrides, named by a hash of them.
+    Override { id: String },
 }
 
 impl Namespace {
+    /// Sony's namespace, or the overrides' own when any is in force.
+    pub fn for_endpoints(endpoints: &Endpoints) -> Self {
+        if endpoints.overrides.is_empty() {
+            return Self::Real;
+        }
+        let digest = hex_sha256(endpoints.overrides.join("\n").as_bytes());
+        Self::Override {
+            id: digest[..12].to_owned(),
+        }
+    }
+
     /// Keychain service name, and the name of the config folder.
-    pub fn service(self) -> &'static str {
+    pub fn service(&self) -> String {
         match self {
-            Self::Real => "psn-auth",
-            Self::Demo => "psn-auth-demo",
+            Self::Real => "psn-auth".to_owned(),
+            Self::Demo => "psn-auth-demo".to_owned(),
+            Self::Override { id } => format!("psn-auth-override-{id}"),
         }
     }
 }
@@ -201,9 +219,9 @@ impl std::fmt::Debug for Vault {
 impl Vault {
     /// The OS keychain for `namespace`, with metadata in the platform's config directory.
     /// Checks that the keychain really keeps what it is given before returning it.
-    pub fn open(namespace: Namespace) -> VaultResult<Self> {
+    pub fn open(namespace: &Namespace) -> VaultResult<Self> {
         let dir = config_dir(namespace)?;
-        Self::open_at(namespace.service(), &dir)
+        Self::open_at(&namespace.service(), &dir)
     }
 
     /// [`open`](Self::open) with an explicit service name and settings folder.
@@ -216,9 +234,9 @@ impl Vault {
     /// Like [`open`](Self::open), but the self-check waits for the first save: a command that
     /// only reads (`psn-auth token`) proves the store works by finding its entries, and saves
     /// the round trip.
-    pub fn open_lazy(namespace: Namespace) -> VaultResult<Self> {
+    pub fn open_lazy(namespace: &Namespace) -> VaultResult<Self> {
         let dir = config_dir(namespace)?;
-        Ok(Self::open_lazy_at(namespace.service(), &dir))
+        Ok(Self::open_lazy_at(&namespace.service(), &dir))
     }
 
     /// [`open_lazy`](Self::open_lazy) with an explicit service name and settings folder.
@@ -403,8 +421,8 @@ fn log_call<T>(call: &'static str, account: &str, started: Instant, result: &Vau
     }
 }
 
-/// `<config dir>/psn-auth` (or `psn-auth-demo`).
-pub fn config_dir(namespace: Namespace) -> VaultResult<PathBuf> {
+/// `<config dir>/psn-auth` (or `psn-auth-demo`, `psn-auth-override-…`).
+pub fn config_dir(namespace: &Namespace) -> VaultResult<PathBuf> {
     dirs::config_dir()
         .map(|d| d.join(namespace.service()))
         .ok_or_else(|| VaultError::Settings {

@@ -279,3 +279,27 @@ fn the_head_entry_debug_shows_no_token() {
         "{text}"
     );
 }
+
+#[test]
+fn each_set_of_overrides_has_its_own_namespace() {
+    use crate::endpoints::Endpoints;
+    let sony = Endpoints::sony();
+    assert_eq!(Namespace::for_endpoints(&sony), Namespace::Real);
+    assert_eq!(Namespace::Real.service(), "psn-auth");
+    let a = Endpoints::from_vars(Some("http://127.0.0.1:1"), None).unwrap();
+    let b = Endpoints::from_vars(Some("http://127.0.0.1:2"), None).unwrap();
+    let api = Endpoints::from_vars(None, Some("http://127.0.0.1:1")).unwrap();
+    let names: std::collections::BTreeSet<String> = [&a, &b, &api]
+        .iter()
+        .map(|e| Namespace::for_endpoints(e).service())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    for name in &names {
+        assert!(name.starts_with("psn-auth-override-"), "{name}");
+    }
+    assert_eq!(
+        Namespace::for_endpoints(&a),
+        Namespace::for_endpoints(&Endpoints::from_vars(Some("http://127.0.0.1:1"), None).unwrap()),
+        "the same overrides find their accounts again"
+    );
+}
