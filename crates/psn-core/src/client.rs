@@ -11,6 +11,7 @@ use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, 
 use reqwest::StatusCode;
 use serde::Deserialize;
 use url::Url;
+use zeroize::Zeroizing;
 
 use crate::endpoints::Endpoints;
 use crate::error::{redact_excerpt, Error, NetworkFailure, Result};
@@ -144,10 +145,7 @@ impl PsnClient {
             return code_from_location(&url, location);
         }
         let headers = response.headers().clone();
-        let body = response
-            .text()
-            .await
-            .map_err(|e| network_error("authorize", e))?;
+        let body = read_text(response, "authorize").await?;
         if status == StatusCode::UNAUTHORIZED {
             return Err(Error::NpssoRejected);
         }
@@ -206,7 +204,7 @@ impl PsnClient {
             .map_err(|e| network_error(step, e))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.text().await.map_err(|e| network_error(step, e))?;
+        let body = Zeroizing::new(read_text(response, step).await?);
         tracing::info!(
             step,
             status = status.as_u16(),
@@ -219,11 +217,12 @@ impl PsnClient {
                     status: status.as_u16(),
                 });
             }
+            // A success answer holds tokens even when it does not parse: never quoted.
             return serde_json::from_str::<TokenResponse>(&body).map_err(|_| {
                 Error::MalformedResponse {
                     status: status.as_u16(),
                     reason: "the body is not the expected JSON",
-                    excerpt: redact_excerpt(&body),
+                    excerpt: "(omitted: it would contain tokens)".into(),
                 }
             });
         }
@@ -325,10 +324,14 @@ impl PsnClient {
                 excerpt: "(avatar)".into(),
             });
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| network_error("avatar", e))?;
+        if !content_type.starts_with("image/") {
+            return Err(Error::MalformedResponse {
+                status: status.as_u16(),
+                reason: "the avatar is not an image",
+                excerpt: redact_excerpt(&content_type),
+            });
+        }
+        let bytes = read_capped(response, AVATAR_MAX_BYTES, "avatar").await?;
         tracing::debug!(
             step = "avatar",
             status = status.as_u16(),
@@ -336,16 +339,9 @@ impl PsnClient {
             elapsed_ms = elapsed_ms(started),
             "download"
         );
-        if !content_type.starts_with("image/") || bytes.len() > AVATAR_MAX_BYTES {
-            return Err(Error::MalformedResponse {
-                status: status.as_u16(),
-                reason: "the avatar is not an image of a sensible size",
-                excerpt: redact_excerpt(&content_type),
-            });
-        }
         Ok(Avatar {
             content_type,
-            bytes: bytes.to_vec(),
+            bytes,
         })
     }
 
@@ -365,7 +361,7 @@ impl PsnClient {
             .map_err(|e| network_error(step, e))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.text().await.map_err(|e| network_error(step, e))?;
+        let body = read_text(response, step).await?;
         tracing::debug!(
             step,
             status = status.as_u16(),
@@ -475,12 +471,51 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 fn looks_like_html(body: &str) -> bool {
-    let body = body.trim_start();
-    let head = body
-        .get(..64.min(body.len()))
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let head: String = body.trim_start().chars().take(64).collect();
+    let head = head.to_ascii_lowercase();
     head.starts_with("<!doctype") || head.starts_with("<html") || head.starts_with("<head")
+}
+
+/// The most read of any answer but an avatar: token and profile answers are a few KB.
+pub const BODY_MAX_BYTES: usize = 256 * 1024;
+
+/// The body, read as it streams in and abandoned past `cap` bytes (or when `Content-Length`
+/// already says so), so an endless answer cannot exhaust memory.
+async fn read_capped(
+    mut response: reqwest::Response,
+    cap: usize,
+    step: &'static str,
+) -> Result<Vec<u8>> {
+    let status = response.status().as_u16();
+    let too_large = || Error::MalformedResponse {
+        status,
+        reason: if cap >= 1024 * 1024 {
+            "an answer larger than 1 MB"
+        } else {
+            "an answer larger than 256 KB"
+        },
+        excerpt: "(not read)".into(),
+    };
+    if response
+        .content_length()
+        .is_some_and(|len| len > cap as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| network_error(step, e))? {
+        if body.len() + chunk.len() > cap {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// [`read_capped`] at [`BODY_MAX_BYTES`], as text (invalid UTF-8 replaced).
+async fn read_text(response: reqwest::Response, step: &'static str) -> Result<String> {
+    let bytes = read_capped(response, BODY_MAX_BYTES, step).await?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn missing_field(reason: &'static str) -> Error {
@@ -599,6 +634,20 @@ mod tests {
             form_body(&[("scope", SCOPE), ("redirect_uri", REDIRECT_URI)]),
             "scope=psn%3Amobile.v2.core+psn%3Aclientapp&redirect_uri=com.scee.psxandroid.scecompcall%3A%2F%2Fredirect"
         );
+    }
+}
+
+#[cfg(test)]
+mod html {
+    use super::*;
+
+    #[test]
+    fn an_html_page_is_recognised_even_with_a_multibyte_character_at_byte_64() {
+        // Byte 64 falls inside an "é": a byte slice there is not a str.
+        let page = format!("<html>a{}", "é".repeat(40));
+        assert!(!page.is_char_boundary(64));
+        assert!(looks_like_html(&page));
+        assert!(!looks_like_html(&"é".repeat(40)));
     }
 }
 

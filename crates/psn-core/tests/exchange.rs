@@ -478,3 +478,28 @@ async fn avatar_from_a_plain_http_host_is_refused() {
         .unwrap_err();
     assert_eq!(err.kind(), "unexpected_response");
 }
+
+#[tokio::test]
+async fn a_huge_token_answer_is_cut_off_not_read_whole() {
+    let s = standin().await;
+    let huge = format!("{{\"access_token\":\"{}\"}}", "x".repeat(5 * 1024 * 1024));
+    s.fail(Endpoint::TokenCode, Fault::status(200, &huge));
+    let err = client(&s).sign_in(&npsso(&s)).await.unwrap_err();
+    assert_eq!(err.kind(), "malformed_response");
+    assert!(err.to_string().contains("larger than"), "{err}");
+}
+
+#[tokio::test]
+async fn a_token_answer_that_does_not_parse_is_never_quoted() {
+    let s = standin().await;
+    // A 200 from the token endpoint holds tokens even when it does not parse as expected.
+    let body = "{\"access_token\": \"abc.def.ghi\", \"expires_in\": \"soon\"}";
+    s.fail(Endpoint::TokenCode, Fault::status(200, body));
+    let err = client(&s).sign_in(&npsso(&s)).await.unwrap_err();
+    assert_eq!(err.kind(), "malformed_response");
+    let text = err.to_string();
+    assert!(
+        !text.contains("access_token") && !text.contains("abc"),
+        "{text}"
+    );
+}
