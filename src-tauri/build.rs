@@ -8,7 +8,7 @@ const COMMANDS: &[&str] = &[
     "use_session_only",
     "retry_keychain",
     "validate_npsso",
-    "read_clipboard",
+    "paste_npsso",
     "sign_in",
     "open_sign_in_page",
     "open_ssocookie_page",

@@ -10,6 +10,7 @@ use psn_core::{parse_npsso, AccountSummary, Remedy};
 use crate::error::{CommandError, CommandResult, BROWSER, BUSY};
 use crate::state::AppState;
 use crate::view::{AppView, Screen, SignInView};
+use zeroize::Zeroizing;
 
 /// Banners and the screen to show: the first call the page makes.
 #[tauri::command]
@@ -35,7 +36,8 @@ pub async fn retry_keychain(state: State<'_, AppState>) -> CommandResult<AppView
     Ok(state.view().await)
 }
 
-/// Live validation of the NPSSO field: never fails, never echoes the input.
+/// Live validation of the NPSSO field, and the answer to Paste: never fails, never echoes the
+/// input. `preview` is a masked hint of a pasted NPSSO that Rust now keeps.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Validation {
@@ -44,31 +46,69 @@ pub struct Validation {
     kind: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preview: Option<String>,
+}
+
+impl Validation {
+    fn of(parsed: &Result<psn_core::Npsso, psn_core::NpssoError>) -> Self {
+        match parsed {
+            Ok(npsso) => Self {
+                ok: true,
+                kind: None,
+                message: None,
+                preview: Some(npsso.masked()),
+            },
+            Err(e) => Self {
+                ok: false,
+                kind: Some(e.kind()),
+                message: Some(e.to_string()),
+                preview: None,
+            },
+        }
+    }
+}
+
+/// More than any ssocookie page, pretty-printed or not: longer text over IPC is refused unread.
+const MAX_NPSSO_INPUT: usize = 64 * 1024;
+
+/// Text the page sent as an NPSSO, wiped when dropped, refused when absurdly long.
+fn npsso_input(input: String) -> Result<Zeroizing<String>, psn_core::NpssoError> {
+    let input = Zeroizing::new(input);
+    if input.len() > MAX_NPSSO_INPUT {
+        return Err(psn_core::NpssoError::WrongLength {
+            found: input.chars().count(),
+        });
+    }
+    Ok(input)
 }
 
 #[tauri::command]
 pub fn validate_npsso(input: String) -> Validation {
-    match parse_npsso(&input) {
-        Ok(_) => Validation {
-            ok: true,
-            kind: None,
-            message: None,
-        },
-        Err(e) => Validation {
-            ok: false,
-            kind: Some(e.kind()),
-            message: Some(e.to_string()),
-        },
-    }
+    let parsed = npsso_input(input).and_then(|text| parse_npsso(&text));
+    let mut answer = Validation::of(&parsed);
+    answer.preview = None; // the page has the text it typed
+    answer
 }
 
+/// Paste, done in Rust: the clipboard is read and parsed here and a valid NPSSO is kept for the
+/// next sign-in. The page gets only the verdict and a masked preview, never the clipboard's
+/// text (which may be a token the app just copied).
 #[tauri::command]
-pub fn read_clipboard(state: State<'_, AppState>) -> CommandResult<String> {
-    state.clipboard.read_text()
+pub fn paste_npsso(state: State<'_, AppState>) -> CommandResult<Validation> {
+    let text = Zeroizing::new(state.clipboard.read_text()?);
+    let parsed = parse_npsso(&text);
+    let answer = Validation::of(&parsed);
+    state.keep_pasted(parsed.ok());
+    Ok(answer)
 }
 
+/// Signs in with `input` when the page sends one, else with the NPSSO kept by Paste.
 #[tauri::command]
-pub async fn sign_in(state: State<'_, AppState>, input: String) -> CommandResult<SignInView> {
+pub async fn sign_in(
+    state: State<'_, AppState>,
+    input: Option<String>,
+) -> CommandResult<SignInView> {
     let Some(_running) = state.begin_sign_in() else {
         return Err(CommandError::app(
             BUSY,
@@ -76,7 +116,13 @@ pub async fn sign_in(state: State<'_, AppState>, input: String) -> CommandResult
             "A sign-in is already running.",
         ));
     };
-    let npsso = parse_npsso(&input)?;
+    let npsso = match input.filter(|i| !i.trim().is_empty()) {
+        Some(text) => {
+            state.keep_pasted(None);
+            parse_npsso(&npsso_input(text)?)?
+        }
+        None => state.take_pasted().ok_or(psn_core::NpssoError::Empty)?,
+    };
     let signed_in = state.accounts().await?.sign_in(&npsso).await?;
     state
         .refresh

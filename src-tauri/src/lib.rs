@@ -29,7 +29,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, state: AppState) ->
             commands::use_session_only,
             commands::retry_keychain,
             commands::validate_npsso,
-            commands::read_clipboard,
+            commands::paste_npsso,
             commands::sign_in,
             commands::open_sign_in_page,
             commands::open_ssocookie_page,

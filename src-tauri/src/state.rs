@@ -64,6 +64,9 @@ pub struct AppState {
     /// The background refresher's schedule, told when the user acts.
     pub refresh: RefreshControl,
     signing_in: AtomicBool,
+    /// The NPSSO Paste read from the clipboard, kept here for the next sign-in (the page never
+    /// holds it).
+    pasted: std::sync::Mutex<Option<psn_core::Npsso>>,
     /// Avatars as `data:` URLs by account id, fetched once per run.
     avatars: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
@@ -78,6 +81,7 @@ impl AppState {
             clipboard: SecretClipboard::from_env(),
             refresh: RefreshControl::default(),
             signing_in: AtomicBool::new(false),
+            pasted: Default::default(),
             avatars: Default::default(),
         })
     }
@@ -219,6 +223,17 @@ impl AppState {
             .unwrap()
             .insert(account_id.to_owned(), data_url.clone());
         Some(data_url)
+    }
+
+    /// Keeps (or forgets, with `None`) the NPSSO Paste found.
+    pub fn keep_pasted(&self, npsso: Option<psn_core::Npsso>) {
+        *self.pasted.lock().unwrap() = npsso;
+    }
+
+    /// The pasted NPSSO, still kept for a Retry; a successful sign-in, typed input or a new
+    /// Paste replaces it.
+    pub fn take_pasted(&self) -> Option<psn_core::Npsso> {
+        self.pasted.lock().unwrap().clone()
     }
 
     /// Marks a sign-in as running; `None` when one already is (a second press does nothing).

@@ -190,3 +190,54 @@ fn unknown_account_is_a_clear_error() {
         .unwrap_err();
     assert_eq!(err["kind"], "unknown_account");
 }
+
+/// Paste runs in Rust: the page gets a verdict and a masked preview, never the clipboard's
+/// text, and signs in with what Rust kept. A token on the clipboard (as right after Copy) is
+/// refused without being echoed. Needs the X display `scripts/test` runs under.
+#[test]
+fn paste_keeps_the_npsso_in_rust_and_never_hands_the_page_the_clipboard() {
+    if std::env::var_os("DISPLAY").is_none() {
+        eprintln!("skipped: needs an X display (scripts/test runs under Xvfb)");
+        return;
+    }
+    let h = harness();
+    let npsso = h.standin.npsso();
+    let mut clipboard = arboard::Clipboard::new().unwrap();
+    clipboard
+        .set_text(format!("{{\"npsso\":\"{npsso}\"}}"))
+        .unwrap();
+    let pasted = h.invoke("paste_npsso", json!({})).unwrap();
+    assert_eq!(pasted["ok"], true, "{pasted}");
+    assert!(!pasted.to_string().contains(&npsso));
+    assert!(pasted["preview"].as_str().unwrap().contains('…'));
+
+    // No input from the page: the NPSSO Rust kept signs in.
+    let view = h.invoke("sign_in", json!({})).unwrap();
+    assert_eq!(view["account"]["accountId"], h.standin.account_id());
+
+    // Copy puts the access token on the clipboard; Paste refuses it and never echoes it.
+    let id = view["account"]["accountId"].as_str().unwrap().to_owned();
+    h.invoke("copy_token", json!({ "accountId": id, "which": "access" }))
+        .unwrap();
+    let access = h.standin.last_access_token().unwrap();
+    let refused = h.invoke("paste_npsso", json!({})).unwrap();
+    assert_eq!(refused["ok"], false, "{refused}");
+    assert!(!refused.to_string().contains(&access));
+    // Nothing was kept: a sign-in without input has no NPSSO.
+    let err = h.invoke("sign_in", json!({})).unwrap_err();
+    assert_eq!(err["kind"], "invalid_npsso");
+    drop(clipboard);
+}
+
+#[test]
+fn absurdly_long_input_is_refused_unread() {
+    let h = harness();
+    let huge = "A".repeat(200_000);
+    let err = h.invoke("sign_in", json!({ "input": huge })).unwrap_err();
+    assert_eq!(err["kind"], "invalid_npsso");
+    let answer = h
+        .invoke("validate_npsso", json!({ "input": "B".repeat(200_000) }))
+        .unwrap();
+    assert_eq!(answer["ok"], false);
+    assert_eq!(h.standin.requests().len(), 0);
+}

@@ -38,9 +38,11 @@ export const api = {
   useSessionOnly: () => invoke('use_session_only'),
   retryKeychain: () => invoke('retry_keychain'),
   validateNpsso: (input) => invoke('validate_npsso', { input }),
-  readClipboard: () => invoke('read_clipboard'),
-  /** {account, screen}: who signed in, and the dashboard as just written. */
-  signIn: (input) => invoke('sign_in', { input }),
+  /** Paste in Rust: {ok, kind?, message?, preview?}; a valid NPSSO stays in Rust. */
+  pasteNpsso: () => invoke('paste_npsso'),
+  /** {account, screen}: who signed in, and the dashboard as just written. Without `input`,
+   *  the NPSSO Paste left in Rust signs in. */
+  signIn: (input) => invoke('sign_in', input == null ? {} : { input }),
   openSignInPage: () => invoke('open_sign_in_page'),
   openSsocookiePage: () => invoke('open_ssocookie_page'),
   avatar: (accountId) => invoke('avatar', { accountId }),

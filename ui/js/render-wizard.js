@@ -49,6 +49,8 @@ export function renderWizard(view, { forAccount = null, canCancel = false } = {}
 
   const input = byId('npsso-input');
   setAttr(input, 'aria-invalid', view.message !== '' && view.messageStep === 3 ? 'true' : null);
+  // A pasted NPSSO stays in Rust: the field shows only its masked preview.
+  setAttr(input, 'placeholder', view.pasted ? `Pasted: ${view.pasted}` : null);
   input.readOnly = view.signIn.busy || Boolean(view.result);
   byId('paste-npsso').disabled = view.signIn.busy || Boolean(view.result);
   setAttr(byId('npsso-form'), 'aria-busy', view.signIn.busy ? 'true' : null);

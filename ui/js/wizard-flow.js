@@ -105,7 +105,9 @@ export async function trySubmit() {
   try {
     if (flow.validateTimer !== null || state.wizard.validation.status === 'pending') await runValidation();
     if (!canSubmit(state.wizard, now())) return;
-    const input = npssoInput().value;
+    const typed = npssoInput().value;
+    // An empty field after Paste: sign in with the NPSSO Rust kept.
+    const input = state.wizard.pasted && typed.trim() === '' ? null : typed;
     dispatch({ type: 'submit', now: now() });
     let answer;
     try {
@@ -172,17 +174,21 @@ export async function openPage(step) {
   dispatch({ type: 'opened', step });
 }
 
+/** Paste: Rust reads the clipboard and keeps a valid NPSSO; the page gets a masked preview. */
 export async function pasteFromClipboard() {
-  let text;
+  let result;
   try {
-    text = await api.readClipboard();
+    result = await api.pasteNpsso();
   } catch (err) {
     errorToast(err);
     return;
   }
-  const input = npssoInput();
-  input.value = typeof text === 'string' ? text : '';
-  dispatch({ type: 'input', empty: input.value.trim() === '', now: now() });
-  input.focus();
-  await runValidation();
+  clearTimeout(flow.validateTimer);
+  flow.validateTimer = null;
+  flow.validateSeq += 1; // an answer about the old text no longer applies
+  clearNpssoField();
+  const ok = Boolean(result && result.ok);
+  dispatch({ type: 'pasted', ok, preview: result && result.preview, message: result && result.message, now: now() });
+  if (ok) byId('sign-in').focus();
+  else npssoInput().focus();
 }

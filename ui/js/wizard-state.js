@@ -1,6 +1,7 @@
 // Pure wizard state machine and its view model. No DOM access.
 //
-// The NPSSO itself never lives here (it stays in the input field); only whether it is valid.
+// The NPSSO itself never lives here (it stays in the input field, or in Rust after Paste);
+// only whether it is valid, and a pasted one's masked preview.
 
 import { retryAtFor, retryButtonState, wizardActionFor } from './errors.js';
 
@@ -11,6 +12,7 @@ export function initialWizard({ forAccount = null } = {}) {
     current: 1,
     done: [],
     validation: { status: 'empty', message: '' }, // empty | pending | ok | invalid
+    pasted: null, // masked preview of the NPSSO Paste left in Rust, or null
     busy: false,
     error: null, // the wizardActionFor() result of the last failed sign-in
     retryAt: null, // ms since epoch; Retry and Sign in stay disabled until then
@@ -36,6 +38,7 @@ export function canSubmit(state, now) {
  *   {type: 'opened', step: 1|2}          a step's browser button was pressed
  *   {type: 'input', empty, now}          the field changed; validation is pending
  *   {type: 'validated', ok, message}     validate_npsso answered for the current text
+ *   {type: 'pasted', ok, preview, message}  paste_npsso answered (Rust keeps a valid NPSSO)
  *   {type: 'submit', now}                sign-in starts (ignored unless canSubmit)
  *   {type: 'failed', error, now}         sign_in rejected
  *   {type: 'succeeded', account}         sign_in resolved
@@ -58,7 +61,22 @@ export function wizardReducer(state, action) {
         ...state,
         validation: action.empty ? { status: 'empty', message: '' } : { status: 'pending', message: '' },
         error: keepError ? state.error : null,
+        pasted: null, // typing replaces a pasted NPSSO
       };
+    }
+    case 'pasted': {
+      const keepError = state.error && rateLimitActive(state, action.now);
+      if (action.ok) {
+        return {
+          ...state,
+          pasted: action.preview || '…',
+          validation: { status: 'ok', message: '' },
+          error: keepError ? state.error : null,
+          done: withDone(state.done, [1, 2]),
+          current: 3,
+        };
+      }
+      return { ...state, pasted: null, validation: { status: 'invalid', message: action.message || '' } };
     }
     case 'validated': {
       if (action.ok) {
@@ -86,7 +104,10 @@ export function wizardReducer(state, action) {
       if (error.step === 2) {
         next.done = state.done.filter((s) => s < 2);
       }
-      if (error.clearInput) next.validation = { status: 'empty', message: '' };
+      if (error.clearInput) {
+        next.validation = { status: 'empty', message: '' };
+        next.pasted = null;
+      }
       return next;
     }
     case 'succeeded':
@@ -135,5 +156,6 @@ export function wizardView(state, now) {
       label: state.busy ? 'Signing in…' : 'Sign in',
     },
     result: state.result,
+    pasted: state.pasted,
   };
 }

@@ -72,7 +72,12 @@ export function fakeBackend({ keychainError = null, ...info } = {}) {
             ? { ok: true }
             : { ok: false, kind: 'wrong_length', message: `The NPSSO has ${value.length} characters; it should have 64.` };
         }
-        case 'read_clipboard': return `{"npsso":"${NPSSO}"}`;
+        case 'paste_npsso': {
+          const value = (b.clipboard ?? `{"npsso":"${NPSSO}"}`).match(/"npsso"\s*:\s*"([^"]*)"/)?.[1] ?? b.clipboard;
+          return value.length === 64
+            ? { ok: true, preview: `${value.slice(0, 4)}…${value.slice(-4)}` }
+            : { ok: false, kind: 'wrong_length', message: `The NPSSO has ${value.length} characters; it should have 64.` };
+        }
         case 'sign_in': {
           const a = account('acc-alice', 'Alice');
           if (!b.accounts.some((x) => x.accountId === a.accountId)) b.accounts.push(a);

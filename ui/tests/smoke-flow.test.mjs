@@ -60,12 +60,26 @@ test('show/hide toggles the field type', () => {
   assert.equal($('npsso-input').type, 'password');
 });
 
-test('Paste reads the clipboard, validates and enables Sign in', async () => {
+test('Paste happens in Rust: the page shows a masked preview and Sign in uses the kept NPSSO', async () => {
   $('paste-npsso').click();
   await settle(50);
-  assert.equal($('npsso-input').value, `{"npsso":"${NPSSO}"}`);
-  assert.equal(count('read_clipboard'), 1);
+  assert.equal(count('paste_npsso'), 1);
+  assert.equal($('npsso-input').value, '', 'the NPSSO never enters the page');
+  assert.equal($('npsso-input').getAttribute('placeholder'), 'Pasted: AAAA…AAAA');
   assert.equal($('error-message').textContent, '');
+  assert.equal($('sign-in').disabled, false);
+});
+
+test('a clipboard that holds no NPSSO (say, a copied token) is refused with its reason', async () => {
+  backend.clipboard = 'eyJhbGciOiJSUzI1NiJ9.not-an-npsso';
+  $('paste-npsso').click();
+  await settle(50);
+  assert.match($('error-message').textContent, /should have 64/);
+  assert.equal($('sign-in').disabled, true);
+  assert.equal($('npsso-input').getAttribute('placeholder'), null);
+  delete backend.clipboard;
+  $('paste-npsso').click();
+  await settle(50);
   assert.equal($('sign-in').disabled, false);
 });
 
