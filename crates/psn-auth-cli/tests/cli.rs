@@ -544,7 +544,7 @@ async fn a_rejected_refresh_token_exits_4_with_the_fix() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_expired_refresh_deadline_exits_4_without_asking_sony() {
+async fn an_expired_refresh_deadline_exits_4_after_asking_sony_once() {
     if !keyring_available() {
         return;
     }
@@ -567,7 +567,8 @@ async fn an_expired_refresh_deadline_exits_4_without_asking_sony() {
         .await
         .code(4)
         .stderr(predicate::str::contains("a new NPSSO is needed"));
-    assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 0);
+    // The local clock may be wrong: Sony is asked once, and says no.
+    assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]

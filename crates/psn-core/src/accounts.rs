@@ -21,8 +21,10 @@ use crate::tokens::TokenSet;
 use crate::vault::meta::{create_private_dir, MetaData};
 use crate::vault::{AccountMeta, Vault, VaultResult};
 
-/// How long a caller waits for another process's refresh before giving up.
-pub const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a caller waits for another process's refresh before giving up: longer than a
+/// legitimate refresh can take (the HTTP timeout, a keychain unlock prompt and a few keychain
+/// calls).
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// An account as the UI and `psn-auth status` show it. Holds no secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -318,7 +320,8 @@ impl Accounts {
             return Ok(current);
         }
         if current.refresh_expired(now) {
-            return Err(Error::RefreshRejected);
+            // The local clock may be wrong: ask Sony once, which says so if it has run out.
+            tracing::info!(account = %id, "refresh token expired by the local clock; asking Sony");
         }
         let next = self.client.refresh(&current).await?;
         tracing::info!(account = %id, access_expires_at = %next.access_expires_at, "refreshed");
@@ -445,4 +448,20 @@ fn short_random() -> String {
     let mut bytes = [0u8; 6];
     getrandom::fill(&mut bytes).expect("OS random source");
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ClientConfig;
+    use crate::vault::KEYCHAIN_TIMEOUT;
+
+    /// A waiter must outlast a legitimate refresh by another process: the HTTP request at its
+    /// timeout, a keychain unlock prompt (60 s) and a few bounded keychain calls.
+    #[test]
+    fn lock_waiters_outlast_a_legitimate_refresh() {
+        let prompt = Duration::from_secs(60);
+        let refresh = ClientConfig::default().timeout + prompt + 4 * KEYCHAIN_TIMEOUT;
+        assert!(LOCK_TIMEOUT > refresh, "{LOCK_TIMEOUT:?} <= {refresh:?}");
+    }
 }

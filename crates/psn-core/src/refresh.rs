@@ -96,10 +96,9 @@ pub enum Decision {
     Refresh,
     /// Nothing before this time.
     WaitUntil(DateTime<Utc>),
-    /// Stopped after a failure of this kind, until the user acts.
+    /// Stopped after a failure of this kind, until the user acts. (A refresh token the local
+    /// clock calls expired is still tried once: the clock may be wrong, Sony decides.)
     Stopped(ErrorKind),
-    /// The refresh token has run out: only a new NPSSO helps.
-    Expired,
 }
 
 /// What a failed refresh leads to.
@@ -148,9 +147,6 @@ impl RefreshSchedule {
         {
             return Decision::Stopped(kind);
         }
-        if account.refresh_expires_at <= now {
-            return Decision::Expired;
-        }
         let mut at = self
             .policy
             .due_at(account.obtained_at, account.access_expires_at);
@@ -180,7 +176,7 @@ impl RefreshSchedule {
             .filter_map(|a| match self.decide(a, now) {
                 Decision::Refresh => Some(now),
                 Decision::WaitUntil(at) => Some(at),
-                Decision::Stopped(_) | Decision::Expired => None,
+                Decision::Stopped(_) => None,
             })
             .min()
     }
@@ -442,10 +438,20 @@ mod tests {
     }
 
     #[test]
-    fn an_expired_refresh_token_is_not_tried() {
-        let s = RefreshSchedule::default();
+    fn a_refresh_token_the_local_clock_calls_expired_is_tried_once() {
+        // The local clock may be wrong: Sony decides, once.
+        let mut s = RefreshSchedule::default();
         let a = account(t0(), 3599);
-        assert_eq!(s.decide(&a, a.refresh_expires_at), Decision::Expired);
+        let later = a.refresh_expires_at + secs(60);
+        assert_eq!(s.decide(&a, later), Decision::Refresh);
+        assert_eq!(
+            s.failed(&a, &Error::RefreshRejected, later),
+            AfterFailure::Stopped
+        );
+        assert_eq!(
+            s.decide(&a, later + secs(3600)),
+            Decision::Stopped(ErrorKind::RefreshRejected)
+        );
     }
 
     #[test]

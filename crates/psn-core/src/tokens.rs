@@ -77,22 +77,20 @@ impl TokenSet {
     }
 
     /// The set after a refresh answer. A refresh answer without a refresh token keeps the old
-    /// one and its deadline; one with a refresh token replaces both.
+    /// one; its deadline follows `refresh_token_expires_in` whenever Sony sends one.
     pub(crate) fn refreshed(
         &self,
         response: TokenResponse,
         now: DateTime<Utc>,
     ) -> Result<Self, &'static str> {
         let access = response.access_token.ok_or("no access_token")?;
-        let (refresh_token, refresh_expires_at) = match response.refresh_token {
-            Some(token) => (
-                RefreshToken::new(token),
-                match response.refresh_token_expires_in {
-                    Some(s) => now + lifetime(Some(s), 0, MAX_REFRESH_SECS),
-                    None => self.refresh_expires_at,
-                },
-            ),
-            None => (self.refresh_token.clone(), self.refresh_expires_at),
+        let refresh_token = match response.refresh_token {
+            Some(token) => RefreshToken::new(token),
+            None => self.refresh_token.clone(),
+        };
+        let refresh_expires_at = match response.refresh_token_expires_in {
+            Some(s) => now + lifetime(Some(s), 0, MAX_REFRESH_SECS),
+            None => self.refresh_expires_at,
         };
         Ok(Self {
             access_token: AccessToken::new(access),
@@ -290,6 +288,27 @@ mod properties {
             refresh_token: refresh.map(Into::into),
             refresh_token_expires_in: refresh_secs,
         }
+    }
+
+    #[test]
+    fn a_refresh_deadline_sent_without_a_new_refresh_token_is_tracked() {
+        let now = Utc::now();
+        let set =
+            TokenSet::from_response(answer(Some(3599), Some("r"), Some(5_000_000)), now).unwrap();
+        let later = now + Duration::seconds(10);
+        let next = set
+            .refreshed(answer(Some(3599), None, Some(4_000_000)), later)
+            .unwrap();
+        assert_eq!(next.refresh_token.expose(), "r");
+        assert_eq!(
+            next.refresh_expires_at,
+            later + Duration::seconds(4_000_000)
+        );
+        // Nothing sent: the old deadline stays.
+        let again = next
+            .refreshed(answer(Some(3599), None, None), later)
+            .unwrap();
+        assert_eq!(again.refresh_expires_at, next.refresh_expires_at);
     }
 
     #[test]
