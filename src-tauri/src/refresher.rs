@@ -52,6 +52,7 @@ impl RefreshControl {
     /// The user acted on the keychain: every account may refresh again.
     pub fn keychain_changed(&self, account_ids: &[String]) {
         let mut schedule = self.schedule.lock().unwrap();
+        schedule.keychain_resumed();
         for id in account_ids {
             schedule.resume(id);
         }

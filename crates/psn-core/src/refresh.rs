@@ -9,9 +9,10 @@
 //! - **Back-off**: after a temporary failure ([`Remedy::RetryLater`], or an answer that could not
 //!   be read) the next try waits for Sony's `Retry-After` when it sent one, else 30 s, doubling
 //!   after each failure up to 15 minutes.
-//! - **Stop**: when only the user can fix it (a rejected refresh token, a locked or missing
-//!   keychain, a damaged set) nothing is tried again until the user acts
-//!   ([`RefreshSchedule::resume`]) or the account signs in again (its `obtained_at` changes).
+//! - **Stop**: when only the user can fix it (a rejected refresh token, a damaged set) nothing
+//!   is tried again for that account until the user acts ([`RefreshSchedule::resume`]) or it
+//!   signs in again (its `obtained_at` changes). A locked or missing keychain stops every
+//!   account, so an unlock prompt is raised once, not once per account and minute.
 //!
 //! Every method takes `now`, so the whole policy is tested with an injected clock.
 
@@ -124,6 +125,9 @@ struct AccountState {
 pub struct RefreshSchedule {
     policy: RefreshPolicy,
     accounts: HashMap<String, AccountState>,
+    /// The keychain needs the user (locked, prompt dismissed, missing): it is shared, so every
+    /// account waits, and the unlock prompt is not raised again for each of them.
+    keychain: Option<ErrorKind>,
 }
 
 impl RefreshSchedule {
@@ -131,6 +135,7 @@ impl RefreshSchedule {
         Self {
             policy,
             accounts: HashMap::new(),
+            keychain: None,
         }
     }
 
@@ -140,6 +145,9 @@ impl RefreshSchedule {
 
     /// What to do about `account` at `now`.
     pub fn decide(&self, account: &AccountSummary, now: DateTime<Utc>) -> Decision {
+        if let Some(kind) = self.keychain {
+            return Decision::Stopped(kind);
+        }
         let state = self.accounts.get(&account.account_id);
         if let Some((kind, _)) = state
             .and_then(|s| s.stopped)
@@ -209,7 +217,11 @@ impl RefreshSchedule {
                 state.not_before = Some(at);
                 AfterFailure::RetryAt(at)
             }
-            Remedy::NewNpsso | Remedy::FixKeychain | Remedy::FixInput => {
+            Remedy::FixKeychain => {
+                self.keychain = Some(error.kind());
+                AfterFailure::Stopped
+            }
+            Remedy::NewNpsso | Remedy::FixInput => {
                 state.stopped = Some((error.kind(), account.obtained_at));
                 AfterFailure::Stopped
             }
@@ -219,11 +231,17 @@ impl RefreshSchedule {
     /// The user acted (pressed Refresh, unlocked the keychain, signed in): forget the stop and
     /// the back-off for `account_id`.
     pub fn resume(&mut self, account_id: &str) {
+        self.keychain = None;
         if let Some(state) = self.accounts.get_mut(account_id) {
             state.stopped = None;
             state.failures = 0;
             state.not_before = None;
         }
+    }
+
+    /// The user acted on the keychain (unlocked it, chose another): every account may try again.
+    pub fn keychain_resumed(&mut self) {
+        self.keychain = None;
     }
 
     /// Forgets accounts that are gone.
@@ -425,6 +443,29 @@ mod tests {
         );
         s.resume("42");
         assert_eq!(s.decide(&a, now + secs(600)), Decision::Refresh);
+    }
+
+    #[test]
+    fn a_locked_keychain_stops_every_account_so_the_unlock_prompt_comes_once() {
+        let mut s = RefreshSchedule::default();
+        let a = account(t0(), 3599);
+        let mut b = account(t0(), 3599);
+        b.account_id = "43".into();
+        let now = t0() + secs(3400);
+        s.failed(&a, &Error::Vault(VaultError::Locked), now);
+        assert_eq!(
+            s.decide(&b, now),
+            Decision::Stopped(ErrorKind::KeychainLocked)
+        );
+        assert_eq!(s.next_wake(&[a.clone(), b.clone()], now), None);
+        // Unlocking (the user acts) resumes them all.
+        s.keychain_resumed();
+        assert_eq!(s.decide(&b, now), Decision::Refresh);
+        assert_eq!(
+            s.decide(&a, now + secs(30)),
+            Decision::Refresh,
+            "after the minimum interval"
+        );
     }
 
     #[test]
