@@ -166,12 +166,36 @@ impl Accounts {
                     Default::default()
                 })
         };
+        // Accounts kept under a local id because who-am-I failed earlier: now that Sony
+        // answers, learn who they are, so a second sign-in of the same person merges.
+        let identified = if is_unidentified(&account_id) {
+            Vec::new()
+        } else {
+            self.identify_pending().await
+        };
         let _guard = self.lock().await?;
         let id = account_id.clone();
         let set = tokens.clone();
         let started = Instant::now();
         let data = self
             .blocking(move |vault| {
+                for (local, real, pending) in &identified {
+                    let known = *real == id || vault.meta().read()?.get(real).is_some();
+                    if !known {
+                        vault.save(real, pending)?;
+                    }
+                    vault.meta().update(|data| {
+                        if let Some(mut meta) = data.get(local).cloned() {
+                            if !known {
+                                meta.account_id = real.clone();
+                                data.upsert(meta);
+                            }
+                            data.remove(local);
+                        }
+                    })?;
+                    vault.delete(local)?;
+                    tracing::info!(local = %local, account = %real, merged = known, "identified an account");
+                }
                 vault.save(&id, &set)?;
                 vault.meta().update(|data| {
                     let previous = data.get(&id).cloned();
@@ -214,6 +238,36 @@ impl Accounts {
             .map(|a| a.account.clone())
             .expect("just made active");
         Ok(SignedIn { account, overview })
+    }
+
+    /// For each account kept under a local id: who it is, asked of Sony with its (refreshed if
+    /// need be) access token. Best effort: what still cannot be learned stays as it is.
+    async fn identify_pending(&self) -> Vec<(String, String, TokenSet)> {
+        let Ok(data) = self.read_meta().await else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for meta in data
+            .accounts
+            .iter()
+            .filter(|m| is_unidentified(&m.account_id))
+        {
+            let Ok(set) = self.load(&meta.account_id).await else {
+                continue;
+            };
+            let set = if self.is_due(&set, Utc::now()) {
+                match self.client.refresh(&set).await {
+                    Ok(next) => next,
+                    Err(_) => continue,
+                }
+            } else {
+                set
+            };
+            if let Ok(real) = self.client.account_id(&set.access_token).await {
+                found.push((meta.account_id.clone(), real, set));
+            }
+        }
+        found
     }
 
     /// Every account on this computer, from the settings file alone (no keychain access).

@@ -1,0 +1,33 @@
+//! The account service over an in-memory vault (no keychain needed) and the loopback stand-in.
+
+use psn_core::{parse_npsso, Accounts, Endpoints, PsnClient, Vault};
+use psn_standin::{Config, Endpoint, Fault, StandIn};
+
+fn accounts(standin: &StandIn) -> Accounts {
+    let client = PsnClient::new(Endpoints::single(&standin.url()).unwrap()).unwrap();
+    Accounts::new(client, Vault::session_only())
+}
+
+/// If Sony's who-am-I fails at a sign-in, the account is kept under a local id; the next
+/// sign-in that learns who it is merges it, instead of leaving a second account behind.
+#[tokio::test]
+async fn an_unidentified_account_is_merged_when_a_later_sign_in_learns_who_it_is() {
+    let s = StandIn::start(Config::default()).await.unwrap();
+    let a = accounts(&s);
+    s.fail(Endpoint::Me, Fault::outage().times(1));
+    let first = a.sign_in(&parse_npsso(&s.npsso()).unwrap()).await.unwrap();
+    assert!(first.account.account_id.starts_with("unidentified-"));
+    assert_eq!(first.account.label, "PSN account");
+
+    let second = a.sign_in(&parse_npsso(&s.npsso()).unwrap()).await.unwrap();
+    assert_eq!(second.account.account_id, s.account_id());
+    let list = a.list().await.unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0].account_id, s.account_id());
+    assert!(list[0].active);
+    assert_eq!(
+        second.overview.accounts, list,
+        "the answer shows the merged list"
+    );
+    assert!(a.tokens(Some(&first.account.account_id)).await.is_err());
+}
