@@ -122,7 +122,8 @@ pub enum VaultError {
 
     #[error(
         "The keychain did not answer within {secs} s. Check that GNOME Keyring or KWallet is \
-         running and not waiting for a password, then try again. Nothing was changed."
+         running and not waiting for a password, then try again. A change asked of it may still \
+         land late; the tokens stored before stay readable either way."
     )]
     TimedOut { secs: u64 },
 
@@ -331,7 +332,10 @@ impl Vault {
             head_json = Zeroizing::new(serde_json::to_string(&head).expect("head serializes"));
         }
         if let Err(e) = self.store.set(&head_key(account), &head_json) {
-            self.delete_chunks(account, &head.gen, written);
+            // A head write that timed out may still land: its chunks must then be there.
+            if !matches!(e, VaultError::TimedOut { .. }) {
+                self.delete_chunks(account, &head.gen, written);
+            }
             return Err(e);
         }
         if let Some(old) = old.filter(|old| old.gen != head.gen) {
@@ -348,7 +352,21 @@ impl Vault {
         result
     }
 
+    /// A load that meets a save by another process mid-way (chunks of the head it read already
+    /// replaced) reads the head again: only a set that stays unreadable is called corrupt.
     fn load_now(&self, account: &str) -> VaultResult<Option<TokenSet>> {
+        const ATTEMPTS: usize = 3;
+        let mut last = None;
+        for _ in 0..ATTEMPTS {
+            match self.load_once(account) {
+                Err(e @ VaultError::Corrupt { .. }) => last = Some(e),
+                other => return other,
+            }
+        }
+        Err(last.expect("at least one attempt"))
+    }
+
+    fn load_once(&self, account: &str) -> VaultResult<Option<TokenSet>> {
         let Some(head) = self.read_head(account)? else {
             return Ok(None);
         };

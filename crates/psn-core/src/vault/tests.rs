@@ -303,3 +303,85 @@ fn each_set_of_overrides_has_its_own_namespace() {
         "the same overrides find their accounts again"
     );
 }
+
+/// A store over `inner` that, at the first read of a chunk, lets `during` run first: a save by
+/// another process landing between a load's head read and its chunk reads.
+struct RacingStore {
+    inner: Arc<MemoryStore>,
+    during: std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>,
+}
+
+impl SecretStore for RacingStore {
+    fn get(&self, key: &str) -> VaultResult<Option<Zeroizing<String>>> {
+        if !key.ends_with("/head") {
+            if let Some(during) = self.during.lock().unwrap().take() {
+                during();
+            }
+        }
+        self.inner.get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> VaultResult<()> {
+        self.inner.set(key, value)
+    }
+    fn delete(&self, key: &str) -> VaultResult<()> {
+        self.inner.delete(key)
+    }
+}
+
+#[test]
+fn a_load_racing_a_save_reads_the_new_set_instead_of_calling_it_corrupt() {
+    let store = Arc::new(MemoryStore::new().with_max_chars(WINDOWS_MAX_CHARS));
+    let a = token_set("a", 1200);
+    let b = token_set("b", 1200);
+    windows_vault(&store).save("1", &a).unwrap();
+    let other = windows_vault(&store);
+    let b_saved = b.clone();
+    let racing = RacingStore {
+        inner: store.clone(),
+        during: std::sync::Mutex::new(Some(Box::new(move || {
+            other.save("1", &b_saved).unwrap();
+        }))),
+    };
+    let loader = Vault::with_store(Arc::new(racing), MetaFile::in_memory())
+        .with_max_entry_chars(WINDOWS_MAX_CHARS);
+    assert_eq!(loader.load("1").unwrap(), Some(b));
+}
+
+/// A write that timed out may still land later: the chunks it names are not deleted then, so a
+/// late head can never point at nothing.
+#[test]
+fn a_head_write_that_timed_out_keeps_its_chunks() {
+    struct SlowHead(Arc<MemoryStore>);
+    impl SecretStore for SlowHead {
+        fn get(&self, key: &str) -> VaultResult<Option<Zeroizing<String>>> {
+            self.0.get(key)
+        }
+        fn set(&self, key: &str, value: &str) -> VaultResult<()> {
+            if key.ends_with("/head")
+                && value.contains("\"chunks\":")
+                && !value.contains("\"chunks\":0")
+            {
+                // Lands, but too late for the caller.
+                self.0.set(key, value)?;
+                return Err(VaultError::TimedOut { secs: 3 });
+            }
+            self.0.set(key, value)
+        }
+        fn delete(&self, key: &str) -> VaultResult<()> {
+            self.0.delete(key)
+        }
+    }
+    let store = Arc::new(MemoryStore::new().with_max_chars(WINDOWS_MAX_CHARS));
+    let v = Vault::with_store(Arc::new(SlowHead(store.clone())), MetaFile::in_memory())
+        .with_max_entry_chars(WINDOWS_MAX_CHARS);
+    let err = v.save("1", &token_set("a", 1200)).unwrap_err();
+    assert_eq!(err.kind(), "keychain_timeout");
+    assert!(!err.to_string().contains("Nothing was changed"), "{err}");
+    // The late head names chunks that are still there.
+    let set = token_set("a", 1200);
+    let loaded = windows_vault(&store)
+        .load("1")
+        .unwrap()
+        .expect("the late head's set");
+    assert_eq!(loaded.access_token, set.access_token);
+}
