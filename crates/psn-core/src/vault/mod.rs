@@ -172,7 +172,14 @@ struct Head {
     /// The whole set, where one entry may hold it (then `chunks` is 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     inline: Option<String>,
+    /// Earlier generations whose chunks may be left (their deletion is best effort): removed
+    /// again at each save and at logout, so no old token stays in the keychain.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    stale: Vec<(String, usize)>,
 }
+
+/// How many earlier generations a head remembers.
+const STALE_KEPT: usize = 4;
 
 /// By hand: `inline` is the whole token set.
 impl std::fmt::Debug for Head {
@@ -313,6 +320,7 @@ impl Vault {
             chunks: 0,
             sha256: hex_sha256(json.as_bytes()),
             inline: Some(json.to_string()),
+            stale: old.as_ref().map(stale_after).unwrap_or_default(),
         };
         // The head with the set inline, written as is where one entry may hold it.
         let mut head_json = Zeroizing::new(serde_json::to_string(&head).expect("head serializes"));
@@ -338,8 +346,8 @@ impl Vault {
             }
             return Err(e);
         }
-        if let Some(old) = old.filter(|old| old.gen != head.gen) {
-            self.delete_chunks(account, &old.gen, old.chunks);
+        for (gen, chunks) in &head.stale {
+            self.delete_chunks(account, gen, *chunks);
         }
         Ok(())
     }
@@ -404,8 +412,11 @@ impl Vault {
             Err(e) => return Err(e),
         };
         self.store.delete(&head_key(account))?;
-        if let Some(head) = head {
+        if let Some(head) = &head {
             self.delete_chunks(account, &head.gen, head.chunks);
+            for (gen, chunks) in &head.stale {
+                self.delete_chunks(account, gen, *chunks);
+            }
         }
         Ok(())
     }
@@ -437,6 +448,16 @@ fn log_call<T>(call: &'static str, account: &str, started: Instant, result: &Vau
         Ok(_) => tracing::debug!(call, account, elapsed_ms, "keychain"),
         Err(e) => tracing::info!(call, account, elapsed_ms, kind = %e.kind(), "keychain failed"),
     }
+}
+
+/// The generations a new head must remember after `old`: `old` itself (when it had chunks) and
+/// the most recent of those it remembered.
+fn stale_after(old: &Head) -> Vec<(String, usize)> {
+    std::iter::once((old.gen.clone(), old.chunks))
+        .chain(old.stale.iter().cloned())
+        .filter(|(_, chunks)| *chunks > 0)
+        .take(STALE_KEPT)
+        .collect()
 }
 
 /// `<config dir>/psn-auth` (or `psn-auth-demo`, `psn-auth-override-…`).

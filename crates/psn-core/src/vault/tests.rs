@@ -271,6 +271,7 @@ fn the_head_entry_debug_shows_no_token() {
         chunks: 0,
         sha256: "s".into(),
         inline: Some(r#"{"access_token":"SECRET-ACCESS-TOKEN"}"#.into()),
+        stale: vec![],
     };
     let text = format!("{head:?}");
     assert!(!text.contains("SECRET-ACCESS-TOKEN"), "{text}");
@@ -384,4 +385,51 @@ fn a_head_write_that_timed_out_keeps_its_chunks() {
         .unwrap()
         .expect("the late head's set");
     assert_eq!(loaded.access_token, set.access_token);
+}
+
+/// Old chunks whose deletion failed during a save (the keychain refused, or timed out) are
+/// still removed at logout: no token is left behind in the keychain.
+#[test]
+fn logout_removes_the_chunks_of_every_generation() {
+    struct FlakyDeletes {
+        inner: Arc<MemoryStore>,
+        failing: std::sync::atomic::AtomicBool,
+    }
+    impl SecretStore for FlakyDeletes {
+        fn get(&self, key: &str) -> VaultResult<Option<Zeroizing<String>>> {
+            self.inner.get(key)
+        }
+        fn set(&self, key: &str, value: &str) -> VaultResult<()> {
+            self.inner.set(key, value)
+        }
+        fn delete(&self, key: &str) -> VaultResult<()> {
+            if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err(VaultError::TimedOut { secs: 3 });
+            }
+            self.inner.delete(key)
+        }
+    }
+    let store = Arc::new(MemoryStore::new().with_max_chars(WINDOWS_MAX_CHARS));
+    let flaky = Arc::new(FlakyDeletes {
+        inner: store.clone(),
+        failing: std::sync::atomic::AtomicBool::new(false),
+    });
+    let v = Vault::with_store(flaky.clone(), MetaFile::in_memory())
+        .with_max_entry_chars(WINDOWS_MAX_CHARS);
+    v.save("1", &token_set("a", 1200)).unwrap();
+    flaky
+        .failing
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    v.save("1", &token_set("b", 1200)).unwrap();
+    v.save("1", &token_set("c", 1200)).unwrap();
+    flaky
+        .failing
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        store.keys().len() > 4,
+        "old generations were left: {:?}",
+        store.keys()
+    );
+    v.delete("1").unwrap();
+    assert_eq!(store.keys(), Vec::<String>::new());
 }
