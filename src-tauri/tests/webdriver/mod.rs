@@ -58,13 +58,17 @@ impl Driver {
         let child = command
             .spawn()
             .expect("tauri-driver is installed (scripts/setup --test installs it)");
+        // tauri-driver listens first and starts WebKitWebDriver on the native port: a session
+        // asked for before that one listens fails with a connection error.
         let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < WAIT,
-                "tauri-driver did not start listening"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        for p in [port, native] {
+            while std::net::TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(
+                    started.elapsed() < WAIT,
+                    "tauri-driver (port {port}, native {native}) did not start listening"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         Driver {
             child,
@@ -117,15 +121,28 @@ fn wait_until_no_app_runs() {
     let Ok(app) = std::path::Path::new(env!("CARGO_BIN_EXE_psn-auth-app")).canonicalize() else {
         return;
     };
-    let running = || {
+    let running = || -> Vec<String> {
         std::fs::read_dir("/proc")
             .into_iter()
             .flatten()
             .flatten()
-            .any(|entry| std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == app))
+            .filter(|entry| {
+                std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == app)
+            })
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect()
     };
     let started = Instant::now();
-    while running() && started.elapsed() < Duration::from_secs(15) {
+    while !running().is_empty() && started.elapsed() < Duration::from_secs(15) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // One left over from a test whose session did not end: stop it, as a user would quit it.
+    for pid in running() {
+        eprintln!("webdriver: stopping a leftover app (pid {pid})");
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    }
+    let started = Instant::now();
+    while !running().is_empty() && started.elapsed() < Duration::from_secs(5) {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -150,11 +167,27 @@ impl<'d> Session<'d> {
         let caps = json!({
             "tauri:options": {"application": application.to_str().unwrap(), "args": args}
         });
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps.as_object().unwrap().clone())
-            .connect(&format!("http://127.0.0.1:{}", driver.port))
-            .await
-            .expect("new WebDriver session");
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(caps.as_object().unwrap().clone());
+        let url = format!("http://127.0.0.1:{}", driver.port);
+        // A connection tauri-driver reset before answering (its pooled connection to
+        // WebKitWebDriver had gone stale) never delivered the request: asking again is safe.
+        let mut attempt = 1;
+        let client = loop {
+            let connected = tokio::time::timeout(Duration::from_secs(60), builder.connect(&url))
+                .await
+                .unwrap_or_else(|_| panic!("new WebDriver session: no answer within 60 s"));
+            match connected {
+                Ok(client) => break client,
+                Err(e) if attempt < 3 && format!("{e:?}").contains("IncompleteMessage") => {
+                    eprintln!("new WebDriver session: {e}; asking again");
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    wait_until_no_app_runs();
+                }
+                Err(e) => panic!("new WebDriver session: {e:?}"),
+            }
+        };
         let id = client.session_id().await.unwrap().expect("a session id");
         driver.open_sessions.lock().unwrap().push(id);
         Session { driver, client }
@@ -277,13 +310,8 @@ impl<'d> Session<'d> {
 
     /// Ends the session, which closes the app.
     pub async fn quit(self) {
-        if let Ok(Some(id)) = self.client.session_id().await {
-            self.driver
-                .open_sessions
-                .lock()
-                .unwrap()
-                .retain(|s| *s != id);
-        }
+        // The id stays listed: the driver's Drop ends it again (idempotent), in case this close
+        // did not reach WebKitWebDriver and the app would stay up.
         let _ = self.client.close().await;
     }
 }
