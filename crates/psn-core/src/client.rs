@@ -683,6 +683,13 @@ mod retry_after_properties {
     }
 
     proptest! {
+        /// Any `Location` Sony could send reads as a code or as a rejected NPSSO: never a panic.
+        #[test]
+        fn any_location_gives_a_code_or_an_error(location in "\\PC{0,200}") {
+            let request = Url::parse("https://ca.account.sony.com/api/authz/v3/oauth/authorize").unwrap();
+            let _ = code_from_location(&request, &location);
+        }
+
         #[test]
         fn any_retry_after_header_gives_a_bounded_wait(value in ".{0,60}") {
             let wait = retry_after(&with(&value));

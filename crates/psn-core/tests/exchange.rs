@@ -503,3 +503,39 @@ async fn a_token_answer_that_does_not_parse_is_never_quoted() {
         "{text}"
     );
 }
+
+/// Whatever the who-am-I and profile endpoints answer, sign-in ends in an account or a typed
+/// error, never a panic; their odd answers only cost the name.
+#[tokio::test]
+async fn odd_who_am_i_and_profile_answers_never_panic() {
+    let bodies = [
+        "",
+        "null",
+        "[]",
+        "{\"accountId\": null}",
+        "{\"accountId\": 1e308}",
+        "{\"accountId\": 123456789012345678901234567890}",
+        "{\"accountId\": {\"nested\": [1, 2]}}",
+        "{\"accountId\": \"\\u0000\\u001b[2J\"}",
+        "{\"onlineId\": 42, \"avatars\": \"no\"}",
+        "{\"onlineId\": \"x\", \"avatars\": [{\"size\": null, \"url\": 7}]}",
+        "<html><body>Service Unavailable</body></html>",
+    ];
+    for body in bodies {
+        for endpoint in [Endpoint::Me, Endpoint::Profile] {
+            let s = standin().await;
+            s.fail(
+                endpoint,
+                Fault::status(200, body).header("content-type", "application/json"),
+            );
+            let c = client(&s);
+            let set = c.sign_in(&npsso(&s)).await.unwrap();
+            match c.account_id(&set.access_token).await {
+                Ok(id) => {
+                    let _ = c.profile(&set.access_token, &id).await;
+                }
+                Err(e) => assert!(!e.to_string().is_empty(), "{body}"),
+            }
+        }
+    }
+}
