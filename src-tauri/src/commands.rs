@@ -121,12 +121,10 @@ pub async fn sign_in(
             state.keep_pasted(None);
             parse_npsso(&npsso_input(text)?)?
         }
-        None => state.take_pasted().ok_or(psn_core::NpssoError::Empty)?,
+        None => state.pasted().ok_or(psn_core::NpssoError::Empty)?,
     };
     let signed_in = state.accounts().await?.sign_in(&npsso).await?;
-    state
-        .refresh
-        .user_acted(Some(&signed_in.account.account_id));
+    state.refresh.user_acted(&signed_in.account.account_id);
     Ok(SignInView {
         account: signed_in.account,
         screen: Screen::for_overview(signed_in.overview),
@@ -218,7 +216,7 @@ pub async fn refresh_now<R: Runtime>(
     state: State<'_, AppState>,
     account_id: String,
 ) -> CommandResult<AccountSummary> {
-    state.refresh.user_acted(Some(&account_id));
+    state.refresh.user_acted(&account_id);
     let summary = state
         .accounts()
         .await?

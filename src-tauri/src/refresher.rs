@@ -42,21 +42,15 @@ pub struct RefreshControl {
 impl RefreshControl {
     /// The user did something about `account_id` (Refresh now, a new sign-in, unlocked the
     /// keychain): forget its stop and back-off, and look again now.
-    pub fn user_acted(&self, account_id: Option<&str>) {
-        if let Some(id) = account_id {
-            self.schedule.lock().unwrap().resume(id);
-        }
+    pub fn user_acted(&self, account_id: &str) {
+        self.schedule.lock().unwrap().resume(account_id);
         self.wake.notify_one();
     }
 
-    /// The user acted on the keychain: every account may refresh again.
-    pub fn keychain_changed(&self, account_ids: &[String]) {
-        let mut schedule = self.schedule.lock().unwrap();
-        schedule.keychain_resumed();
-        for id in account_ids {
-            schedule.resume(id);
-        }
-        drop(schedule);
+    /// The user acted on the keychain (retried it, or chose memory only): every account may
+    /// refresh again. Stops for an account's own reason (a rejected refresh token) stay.
+    pub fn keychain_changed(&self) {
+        self.schedule.lock().unwrap().keychain_resumed();
         self.wake.notify_one();
     }
 }
@@ -79,8 +73,9 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
 async fn pass<R: Runtime>(app: &AppHandle<R>) -> Option<Duration> {
     let state = app.state::<AppState>();
     let accounts = state.accounts().await.ok()?;
-    let list = accounts.list().await.ok()?;
+    let mut list = accounts.list().await.ok()?;
     state.refresh.schedule.lock().unwrap().retain(&list);
+    let mut refreshed = false;
     for account in &list {
         let decision = state
             .refresh
@@ -94,6 +89,7 @@ async fn pass<R: Runtime>(app: &AppHandle<R>) -> Option<Duration> {
         }
         tracing::info!(account = %account.account_id, "background refresh");
         let result = accounts.fresh_tokens(Some(&account.account_id)).await;
+        refreshed = true;
         let now = Utc::now();
         match result {
             Ok(_) => {
@@ -124,7 +120,10 @@ async fn pass<R: Runtime>(app: &AppHandle<R>) -> Option<Duration> {
             }
         }
     }
-    let list = accounts.list().await.ok()?;
+    if refreshed {
+        // New deadlines, or a stop: the next wake is computed from the file as it now is.
+        list = accounts.list().await.ok()?;
+    }
     let now = Utc::now();
     let wake = state
         .refresh

@@ -22,5 +22,5 @@ pub fn page_ready() {
 
 /// Milliseconds since [`mark_process_start`], for start-up events in the log.
 pub fn since_start_ms() -> u64 {
-    STARTED.get().map_or(0, |s| s.elapsed().as_millis() as u64)
+    STARTED.get().map_or(0, |s| psn_core::log::elapsed_ms(*s))
 }

@@ -130,7 +130,7 @@ impl AppState {
             .await
             .expect("keychain task panicked");
         tracing::debug!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
+            elapsed_ms = psn_core::log::elapsed_ms(started),
             ok = vault.is_ok(),
             "keychain opened"
         );
@@ -141,23 +141,15 @@ impl AppState {
     /// Tries the keychain again (after the user started or unlocked it).
     pub async fn retry_keychain(&self) {
         let result = self.open_keychain().await;
-        let ids = match &result {
-            Ok(accounts) => accounts
-                .list()
-                .await
-                .map(|l| l.into_iter().map(|a| a.account_id).collect())
-                .unwrap_or_default(),
-            Err(_) => Vec::new(),
-        };
         *self.accounts.write().await = Some(result);
-        self.refresh.keychain_changed(&ids);
+        self.refresh.keychain_changed();
     }
 
     /// The explicit choice when there is no keychain: tokens in memory until the app quits.
     pub async fn use_session_only(&self) {
         let accounts = Accounts::new(self.client.clone(), Vault::session_only());
         *self.accounts.write().await = Some(Ok(accounts));
-        self.refresh.user_acted(None);
+        self.refresh.keychain_changed();
     }
 
     pub async fn info(&self) -> AppInfo {
@@ -191,7 +183,7 @@ impl AppState {
             screen: self.screen().await,
         };
         tracing::debug!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
+            elapsed_ms = psn_core::log::elapsed_ms(started),
             "view ready"
         );
         view
@@ -232,7 +224,7 @@ impl AppState {
 
     /// The pasted NPSSO, still kept for a Retry; a successful sign-in, typed input or a new
     /// Paste replaces it.
-    pub fn take_pasted(&self) -> Option<psn_core::Npsso> {
+    pub fn pasted(&self) -> Option<psn_core::Npsso> {
         self.pasted.lock().unwrap().clone()
     }
 

@@ -27,7 +27,7 @@ fn main() -> std::process::ExitCode {
     };
     tracing::debug!(
         exit = code,
-        elapsed_ms = started.elapsed().as_millis() as u64,
+        elapsed_ms = psn_core::log::elapsed_ms(started),
         "done"
     );
     if let Err(failure) = result {

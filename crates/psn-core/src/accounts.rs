@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::client::PsnClient;
 use crate::error::{Error, Result};
+use crate::log::elapsed_ms;
 use crate::refresh::RefreshPolicy;
 use crate::secret::Npsso;
 use crate::tokens::TokenSet;
@@ -132,11 +133,6 @@ impl Accounts {
         }
     }
 
-    /// The refresh rule in force.
-    pub fn policy(&self) -> &RefreshPolicy {
-        &self.policy
-    }
-
     pub fn client(&self) -> &PsnClient {
         &self.client
     }
@@ -217,10 +213,7 @@ impl Accounts {
                 })
             })
             .await?;
-        tracing::debug!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "sign-in saved"
-        );
+        tracing::debug!(elapsed_ms = elapsed_ms(started), "sign-in saved");
         let overview = Overview::new(
             &data,
             Some(ActiveAccount {

@@ -63,6 +63,7 @@ pub struct Avatar {
 
 /// Larger avatars are refused: Sony's are a few KB to a few hundred.
 pub const AVATAR_MAX_BYTES: usize = 1024 * 1024;
+const AVATAR_TOO_LARGE: &str = "an avatar larger than 1 MB";
 
 /// Talks to Sony (or a stand-in). Cheap to clone.
 #[derive(Debug, Clone)]
@@ -331,7 +332,7 @@ impl PsnClient {
                 excerpt: redact_excerpt(&content_type),
             });
         }
-        let bytes = read_capped(response, AVATAR_MAX_BYTES, "avatar").await?;
+        let bytes = read_capped(response, AVATAR_MAX_BYTES, AVATAR_TOO_LARGE, "avatar").await?;
         tracing::debug!(
             step = "avatar",
             status = status.as_u16(),
@@ -478,22 +479,21 @@ fn looks_like_html(body: &str) -> bool {
 
 /// The most read of any answer but an avatar: token and profile answers are a few KB.
 pub const BODY_MAX_BYTES: usize = 256 * 1024;
+const BODY_TOO_LARGE: &str = "an answer larger than 256 KB";
 
 /// The body, read as it streams in and abandoned past `cap` bytes (or when `Content-Length`
-/// already says so), so an endless answer cannot exhaust memory.
+/// already says so), so an endless answer cannot exhaust memory. `too_large` names the cap in
+/// the error.
 async fn read_capped(
     mut response: reqwest::Response,
     cap: usize,
+    too_large: &'static str,
     step: &'static str,
 ) -> Result<Vec<u8>> {
     let status = response.status().as_u16();
     let too_large = || Error::MalformedResponse {
         status,
-        reason: if cap >= 1024 * 1024 {
-            "an answer larger than 1 MB"
-        } else {
-            "an answer larger than 256 KB"
-        },
+        reason: too_large,
         excerpt: "(not read)".into(),
     };
     if response
@@ -514,7 +514,7 @@ async fn read_capped(
 
 /// [`read_capped`] at [`BODY_MAX_BYTES`], as text (invalid UTF-8 replaced).
 async fn read_text(response: reqwest::Response, step: &'static str) -> Result<String> {
-    let bytes = read_capped(response, BODY_MAX_BYTES, step).await?;
+    let bytes = read_capped(response, BODY_MAX_BYTES, BODY_TOO_LARGE, step).await?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

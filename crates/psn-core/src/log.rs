@@ -25,6 +25,6 @@ pub fn directives(verbosity: u8, default: &str) -> String {
 }
 
 /// Milliseconds since `started`, for the `elapsed_ms` field of events.
-pub(crate) fn elapsed_ms(started: std::time::Instant) -> u64 {
+pub fn elapsed_ms(started: std::time::Instant) -> u64 {
     started.elapsed().as_millis().try_into().unwrap_or(u64::MAX)
 }

@@ -131,18 +131,6 @@ pub struct RefreshSchedule {
 }
 
 impl RefreshSchedule {
-    pub fn new(policy: RefreshPolicy) -> Self {
-        Self {
-            policy,
-            accounts: HashMap::new(),
-            keychain: None,
-        }
-    }
-
-    pub fn policy(&self) -> &RefreshPolicy {
-        &self.policy
-    }
-
     /// What to do about `account` at `now`.
     pub fn decide(&self, account: &AccountSummary, now: DateTime<Utc>) -> Decision {
         if let Some(kind) = self.keychain {
