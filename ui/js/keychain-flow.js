@@ -61,11 +61,6 @@ export async function retryLoad() {
   else await loadScreen();
 }
 
-/** "Keep tokens in memory" on the load-error screen. */
-export async function loadErrorSessionOnly() {
-  await useSessionOnly();
-}
-
 /** Banners and the first screen. */
 export async function loadFirstView() {
   state.pageTimes.viewAsked ??= pageNow();

@@ -15,7 +15,7 @@ import {
   copyToken, refreshAccount, signOut, switchTo,
 } from './dashboard-actions.js';
 import {
-  keychainRetry, keychainSessionOnly, loadErrorSessionOnly, loadFirstView, retryLoad,
+  keychainRetry, keychainSessionOnly, loadFirstView, retryLoad, useSessionOnly,
 } from './keychain-flow.js';
 import { byId } from './dom.js';
 import { setNpssoVisible } from './render-wizard.js';
@@ -71,7 +71,7 @@ function wire() {
   on('keychain-session-only', 'click', keychainSessionOnly);
   on('keychain-retry', 'click', keychainRetry);
   on('load-retry', 'click', retryLoad);
-  on('load-session-only', 'click', loadErrorSessionOnly);
+  on('load-session-only', 'click', useSessionOnly);
 }
 
 async function listenToBackend() {

@@ -24,6 +24,14 @@ const COMMANDS: [&str; 7] = [
     "login", "token", "status", "refresh", "logout", "use", "export",
 ];
 
+/// Runs `cmd` to its end off the runtime the stand-in answers on (it would otherwise wait on a
+/// stand-in that cannot answer).
+async fn finish(mut cmd: Command) -> Assert {
+    tokio::task::spawn_blocking(move || cmd.assert())
+        .await
+        .expect("the command's task")
+}
+
 /// True when a real Secret Service was set up for this run (see `scripts/test`).
 fn keyring_available() -> bool {
     if std::env::var_os("PSN_AUTH_TEST_KEYRING").is_some() {
@@ -73,9 +81,7 @@ impl Rig {
         if let Some(input) = stdin {
             cmd.write_stdin(input.to_owned());
         }
-        let assert = tokio::task::spawn_blocking(move || cmd.assert())
-            .await
-            .unwrap();
+        let assert = finish(cmd).await;
         self.check_no_secret_in_stderr(&assert);
         assert
     }
@@ -96,10 +102,7 @@ impl Rig {
         if let Some(input) = stdin {
             cmd.write_stdin(input);
         }
-        let assert = tokio::task::spawn_blocking(move || cmd.assert())
-            .await
-            .unwrap()
-            .success();
+        let assert = finish(cmd).await.success();
         self.check_no_secret_in_stderr(&assert);
         stderr(&assert)
     }
@@ -308,9 +311,7 @@ async fn without_a_keychain_login_exits_7_before_reading_the_npsso() {
         format!("unix:path={}/no-bus", rig.config_home.path().display()),
     )
     .write_stdin(rig.standin.npsso());
-    let assert = tokio::task::spawn_blocking(move || cmd.assert())
-        .await
-        .unwrap();
+    let assert = finish(cmd).await;
     rig.check_no_secret_in_stderr(&assert);
     assert
         .code(7)
@@ -763,9 +764,7 @@ async fn a_keychain_that_went_away_exits_7() {
     ] {
         let mut cmd = rig.command(args);
         cmd.env("DBUS_SESSION_BUS_ADDRESS", &no_bus);
-        let assert = tokio::task::spawn_blocking(move || cmd.assert())
-            .await
-            .unwrap();
+        let assert = finish(cmd).await;
         rig.check_no_secret_in_stderr(&assert);
         assert
             .code(7)
@@ -775,10 +774,7 @@ async fn a_keychain_that_went_away_exits_7() {
     // status needs no keychain.
     let mut cmd = rig.command(&["status"]);
     cmd.env("DBUS_SESSION_BUS_ADDRESS", &no_bus);
-    tokio::task::spawn_blocking(move || cmd.assert())
-        .await
-        .unwrap()
-        .success();
+    finish(cmd).await.success();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -990,10 +986,7 @@ async fn exec_exits_with_the_programs_status_127_when_missing_and_7_without_keyc
         "DBUS_SESSION_BUS_ADDRESS",
         format!("unix:path={}/no-bus", dir.path().display()),
     );
-    let assert = tokio::task::spawn_blocking(move || cmd.assert())
-        .await
-        .unwrap()
-        .code(7);
+    let assert = finish(cmd).await.code(7);
     assert!(!stdout(&assert).contains("ran"));
 }
 
@@ -1041,10 +1034,7 @@ async fn psn_auth_account_selects_the_account_and_the_flag_wins() {
     let print_id = ["exec", "--", "sh", "-c", "echo $PSN_ACCOUNT_ID"];
     let mut by_env = rig.command(&print_id);
     by_env.env("PSN_AUTH_ACCOUNT", &first);
-    let out = tokio::task::spawn_blocking(move || by_env.assert())
-        .await
-        .unwrap()
-        .success();
+    let out = finish(by_env).await.success();
     assert_eq!(stdout(&out).trim(), first);
     let mut flag_wins = rig.command(&[
         "exec",
@@ -1056,17 +1046,11 @@ async fn psn_auth_account_selects_the_account_and_the_flag_wins() {
         "echo $PSN_ACCOUNT_ID",
     ]);
     flag_wins.env("PSN_AUTH_ACCOUNT", &first);
-    let out = tokio::task::spawn_blocking(move || flag_wins.assert())
-        .await
-        .unwrap()
-        .success();
+    let out = finish(flag_wins).await.success();
     assert_eq!(stdout(&out).trim(), "2222222222222222222");
     let mut unknown = rig.command(&["token"]);
     unknown.env("PSN_AUTH_ACCOUNT", "nobody");
-    tokio::task::spawn_blocking(move || unknown.assert())
-        .await
-        .unwrap()
-        .code(3);
+    finish(unknown).await.code(3);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1272,10 +1256,7 @@ async fn a_proxy_never_sees_loopback_traffic() {
         if args == ["login"] {
             cmd.write_stdin(rig.standin.npsso());
         }
-        tokio::task::spawn_blocking(move || cmd.assert())
-            .await
-            .unwrap()
-            .success();
+        finish(cmd).await.success();
     }
     assert_eq!(
         connections.load(std::sync::atomic::Ordering::SeqCst),
@@ -1301,10 +1282,7 @@ async fn requests_to_sony_go_through_https_proxy() {
         .env_remove("no_proxy")
         .env("HTTPS_PROXY", &proxy)
         .write_stdin(rig.standin.npsso());
-    tokio::task::spawn_blocking(move || cmd.assert())
-        .await
-        .unwrap()
-        .code(6);
+    finish(cmd).await.code(6);
     assert!(connections.load(std::sync::atomic::Ordering::SeqCst) >= 1);
 }
 
@@ -1322,10 +1300,7 @@ async fn each_auth_base_keeps_its_own_accounts() {
     let mut sony = rig.command(&["status", "--json"]);
     sony.env_remove("PSN_AUTH_BASE_URL")
         .env_remove("PSN_API_BASE_URL");
-    let out = tokio::task::spawn_blocking(move || sony.assert())
-        .await
-        .unwrap()
-        .code(3);
+    let out = finish(sony).await.code(3);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["accounts"], serde_json::json!([]));
     // Another stand-in, another namespace: its token command finds no account either.
@@ -1334,9 +1309,6 @@ async fn each_auth_base_keeps_its_own_accounts() {
     elsewhere
         .env("PSN_AUTH_BASE_URL", other.url())
         .env("PSN_API_BASE_URL", other.url());
-    tokio::task::spawn_blocking(move || elsewhere.assert())
-        .await
-        .unwrap()
-        .code(3);
+    finish(elsewhere).await.code(3);
     assert_eq!(other.requests().len(), 0, "no token reached the other host");
 }
