@@ -7,6 +7,11 @@
 //! Every process gets this test's own `XDG_CONFIG_HOME`, so each test has its own
 //! `accounts.json` and refresh lock; keychain entries are keyed by the stand-in's random account
 //! id, so tests never share one. Each run checks that stderr holds no NPSSO or token.
+//!
+//! `scripts/test` also runs these tests cross-built for Windows under Wine, against Wine's
+//! Credential Manager: programs for `exec` are then run by `cmd /c` instead of `sh -c`. The
+//! tests that take the Secret Service's bus away, and those that need bash or groff, are Unix
+//! only.
 
 use std::collections::BTreeSet;
 use std::process::Stdio;
@@ -86,11 +91,16 @@ impl Rig {
         assert
     }
 
-    /// The settings folder of the stand-in's namespace (an override has its own).
+    /// The settings folder of the stand-in's namespace (an override has its own). Windows
+    /// has no `XDG_CONFIG_HOME`: there it is in the (Wine prefix's) roaming AppData, which the
+    /// namespace, named after the stand-in's random port, keeps apart per test.
     fn settings_dir(&self) -> std::path::PathBuf {
         let url = self.standin.url();
         let endpoints = psn_core::Endpoints::from_vars(Some(&url), Some(&url)).unwrap();
         let namespace = psn_core::vault::Namespace::for_endpoints(&endpoints);
+        if cfg!(windows) {
+            return psn_core::vault::config_dir(&namespace).unwrap();
+        }
         self.config_home.path().join(namespace.service())
     }
 
@@ -302,6 +312,7 @@ fn an_invalid_override_exits_1_with_the_reason() {
     }
 }
 
+#[cfg(target_os = "linux")] // the Secret Service bus is taken away
 #[tokio::test(flavor = "multi_thread")]
 async fn without_a_keychain_login_exits_7_before_reading_the_npsso() {
     let rig = Rig::start().await;
@@ -749,6 +760,7 @@ async fn logout_removes_the_account_and_says_tokens_stay_valid_elsewhere() {
     rig.run(&["token"], None).await.code(3);
 }
 
+#[cfg(target_os = "linux")] // the Secret Service bus is taken away
 #[tokio::test(flavor = "multi_thread")]
 async fn a_keychain_that_went_away_exits_7() {
     if !keyring_available() {
@@ -904,9 +916,34 @@ async fn login_with_an_empty_standard_input_says_how_to_pass_one() {
     assert_eq!(rig.standin.requests().len(), 0);
 }
 
-/// A child that prints what `exec` gave it, one variable a line ("-" when unset).
-const PRINT_ENV: &str = "for v in PSN_ACCESS_TOKEN PSN_ACCESS_EXPIRES_AT PSN_ACCOUNT_ID \
-    PSN_ONLINE_ID PSN_REFRESH_TOKEN; do eval \"echo \\${$v:--}\"; done";
+/// `exec`'s arguments running `script` in this platform's shell: `sh -c unix` here,
+/// `cmd /c windows` on Windows.
+fn exec<'a>(options: &[&'a str], unix: &'a str, windows: &'a str) -> Vec<&'a str> {
+    let mut args = vec!["exec"];
+    args.extend_from_slice(options);
+    args.push("--");
+    if cfg!(windows) {
+        args.extend(["cmd", "/c", windows]);
+    } else {
+        args.extend(["sh", "-c", unix]);
+    }
+    args
+}
+
+/// The `PSN_` variables `exec` gave its child, from the child's `env` (or `set`) listing.
+fn child_env(assert: &Assert) -> std::collections::BTreeMap<String, String> {
+    stdout(assert)
+        .lines()
+        .filter_map(|line| line.trim_end_matches('\r').split_once('='))
+        // Leaves out the settings the child inherits (`PSN_AUTH_*`, the API override).
+        .filter(|(name, _)| {
+            name.starts_with("PSN_")
+                && !name.starts_with("PSN_AUTH_")
+                && *name != "PSN_API_BASE_URL"
+        })
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn exec_passes_the_access_token_and_not_the_refresh_token() {
@@ -915,34 +952,36 @@ async fn exec_passes_the_access_token_and_not_the_refresh_token() {
     }
     let rig = Rig::start().await;
     rig.login().await;
-    let out = rig
-        .run(&["exec", "--", "sh", "-c", PRINT_ENV], None)
-        .await
-        .success();
-    let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
-    assert_eq!(lines.len(), 5, "{lines:?}");
-    assert_eq!(lines[0], rig.last_access());
-    assert!(
-        chrono::DateTime::parse_from_rfc3339(&lines[1]).is_ok(),
-        "{}",
-        lines[1]
-    );
-    assert_eq!(lines[2], rig.standin.account_id());
-    assert_eq!(lines[3], rig.standin.online_id());
+    let out = rig.run(&exec(&[], "env", "set"), None).await.success();
+    let env = child_env(&out);
+    let names: Vec<&str> = env.keys().map(String::as_str).collect();
     assert_eq!(
-        lines[4], "-",
+        names,
+        [
+            "PSN_ACCESS_EXPIRES_AT",
+            "PSN_ACCESS_TOKEN",
+            "PSN_ACCOUNT_ID",
+            "PSN_ONLINE_ID"
+        ],
         "no refresh token without --with-refresh-token"
     );
+    assert_eq!(env["PSN_ACCESS_TOKEN"], rig.last_access());
+    let expires = &env["PSN_ACCESS_EXPIRES_AT"];
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(expires).is_ok(),
+        "{expires}"
+    );
+    assert_eq!(env["PSN_ACCOUNT_ID"], rig.standin.account_id());
+    assert_eq!(env["PSN_ONLINE_ID"], rig.standin.online_id());
 
     let with = rig
-        .run(
-            &["exec", "--with-refresh-token", "--", "sh", "-c", PRINT_ENV],
-            None,
-        )
+        .run(&exec(&["--with-refresh-token"], "env", "set"), None)
         .await
         .success();
-    let refresh = stdout(&with).lines().nth(4).unwrap().to_owned();
-    assert_eq!(refresh, rig.standin.last_refresh_token().unwrap());
+    assert_eq!(
+        child_env(&with)["PSN_REFRESH_TOKEN"],
+        rig.standin.last_refresh_token().unwrap()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -952,10 +991,8 @@ async fn exec_exits_with_the_programs_status_127_when_missing_and_7_without_keyc
     }
     let rig = Rig::start().await;
     rig.login().await;
-    rig.run(&["exec", "--", "sh", "-c", "exit 0"], None)
-        .await
-        .code(0);
-    rig.run(&["exec", "--", "sh", "-c", "exit 42"], None)
+    rig.run(&exec(&[], "exit 0", "exit 0"), None).await.code(0);
+    rig.run(&exec(&[], "exit 42", "exit 42"), None)
         .await
         .code(42);
     rig.run(&["exec", "--", "no-such-program-psn-auth"], None)
@@ -965,21 +1002,18 @@ async fn exec_exits_with_the_programs_status_127_when_missing_and_7_without_keyc
             "no-such-program-psn-auth: command not found",
         ));
     // Arguments that look like options belong to the program.
-    rig.run(
-        &[
-            "exec",
-            "--",
-            "sh",
-            "-c",
-            "test \"$1\" = --json",
-            "sh",
-            "--json",
-        ],
-        None,
-    )
-    .await
-    .code(0);
-    // Without a keychain nothing runs, and the keychain's code says why.
+    let mut args = exec(&[], "echo \"$1\"", "echo");
+    if cfg!(unix) {
+        args.push("sh");
+    }
+    args.push("--json");
+    let out = rig.run(&args, None).await.success();
+    assert_eq!(stdout(&out).trim(), "--json");
+    // Without a keychain nothing runs, and the keychain's code says why (Linux: there is no
+    // taking Windows' Credential Manager away).
+    if !cfg!(target_os = "linux") {
+        return;
+    }
     let mut cmd = rig.command(&["exec", "--", "sh", "-c", "echo ran"]);
     let dir = tempfile::tempdir().unwrap();
     cmd.env(
@@ -1004,7 +1038,11 @@ async fn twenty_concurrent_execs_refresh_a_due_token_once() {
     let before = rig.standin.count(Endpoint::TokenRefresh);
     let runs: Vec<_> = (0..20)
         .map(|_| {
-            let mut cmd = rig.command(&["exec", "--", "sh", "-c", "echo \"$PSN_ACCESS_TOKEN\""]);
+            let mut cmd = rig.command(&exec(
+                &[],
+                "echo \"$PSN_ACCESS_TOKEN\"",
+                "echo %PSN_ACCESS_TOKEN%",
+            ));
             tokio::task::spawn_blocking(move || cmd.assert())
         })
         .collect();
@@ -1031,20 +1069,16 @@ async fn psn_auth_account_selects_the_account_and_the_flag_wins() {
         c.online_id = "Second_Player".into();
     });
     rig.login().await; // the second account is now the active one
-    let print_id = ["exec", "--", "sh", "-c", "echo $PSN_ACCOUNT_ID"];
+    let print_id = exec(&[], "echo $PSN_ACCOUNT_ID", "echo %PSN_ACCOUNT_ID%");
     let mut by_env = rig.command(&print_id);
     by_env.env("PSN_AUTH_ACCOUNT", &first);
     let out = finish(by_env).await.success();
     assert_eq!(stdout(&out).trim(), first);
-    let mut flag_wins = rig.command(&[
-        "exec",
-        "--account",
-        "second_player",
-        "--",
-        "sh",
-        "-c",
+    let mut flag_wins = rig.command(&exec(
+        &["--account", "second_player"],
         "echo $PSN_ACCOUNT_ID",
-    ]);
+        "echo %PSN_ACCOUNT_ID%",
+    ));
     flag_wins.env("PSN_AUTH_ACCOUNT", &first);
     let out = finish(flag_wins).await.success();
     assert_eq!(stdout(&out).trim(), "2222222222222222222");
@@ -1081,6 +1115,7 @@ async fn status_warn_days_exits_8_before_the_refresh_token_ends_and_4_after() {
     }
 }
 
+#[cfg(unix)]
 /// Runs `bash` with a script; its stdout.
 fn bash(script: &str) -> String {
     let out = std::process::Command::new("bash")
@@ -1095,6 +1130,7 @@ fn bash(script: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+#[cfg(unix)] // needs bash
 #[test]
 fn bash_completion_completes_subcommands_and_options() {
     let complete = |line: &str| {
@@ -1136,6 +1172,7 @@ fn completions_exist_for_every_shell_and_name_the_commands() {
         .code(2);
 }
 
+#[cfg(unix)] // needs groff
 #[test]
 fn the_man_page_renders_with_the_commands_examples_and_exit_codes() {
     let out = Command::new(BIN).arg("man").assert().success();

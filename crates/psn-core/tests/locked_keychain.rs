@@ -5,6 +5,9 @@
 //! the test re-runs itself inside a D-Bus session and gnome-keyring of its own
 //! (`dbus-run-session -- scripts/with-keyring`), without a display, so that the unlock prompt
 //! fails the way a dismissed one does.
+//! Linux only: it is about the Secret Service's D-Bus transport.
+
+#![cfg(target_os = "linux")]
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! With no Secret Service reachable, the vault fails with a typed error that says what is
 //! missing, within the bound, and never falls back to a file. One test per process: it changes
 //! the D-Bus address for the whole process (and libdbus caches it once read).
+//! Linux only: it is about the Secret Service's D-Bus transport.
+
+#![cfg(target_os = "linux")]
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,9 @@
 //! A D-Bus "session bus" that accepts the connection and then never answers, as a wedged daemon
 //! does: the keychain call is abandoned after the bound with a typed error. Its own process,
 //! because it changes the D-Bus address for the whole process.
+//! Linux only: it is about the Secret Service's D-Bus transport.
+
+#![cfg(target_os = "linux")]
 
 use std::os::unix::net::UnixListener;
 use std::time::{Duration, Instant};

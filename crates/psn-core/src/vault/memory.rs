@@ -1,5 +1,5 @@
-//! An in-memory [`SecretStore`]: the session-only mode, and a store for tests that can fail
-//! the N-th write and enforces Windows' per-entry size limit.
+//! An in-memory [`SecretStore`]: the session-only mode, and a store for tests that enforces
+//! Windows' per-entry size limit.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -20,7 +20,6 @@ pub struct MemoryStore {
 struct Inner {
     entries: BTreeMap<String, Zeroizing<String>>,
     writes: usize,
-    fail_write: Option<usize>,
     max_chars: Option<usize>,
 }
 
@@ -35,12 +34,6 @@ impl MemoryStore {
         self
     }
 
-    /// Makes the `n`-th `set` from now (1-based) fail, once.
-    pub fn fail_nth_write(&self, n: usize) {
-        let mut inner = self.inner.lock().unwrap();
-        inner.fail_write = Some(inner.writes + n);
-    }
-
     /// How many `set` calls have been made.
     pub fn writes(&self) -> usize {
         self.inner.lock().unwrap().writes
@@ -49,17 +42,6 @@ impl MemoryStore {
     /// Every key currently stored.
     pub fn keys(&self) -> Vec<String> {
         self.inner.lock().unwrap().entries.keys().cloned().collect()
-    }
-
-    /// The longest stored value, in UTF-16 units.
-    pub fn longest_value(&self) -> usize {
-        let inner = self.inner.lock().unwrap();
-        inner
-            .entries
-            .values()
-            .map(|v| v.encode_utf16().count())
-            .max()
-            .unwrap_or(0)
     }
 }
 
@@ -71,11 +53,6 @@ impl SecretStore for MemoryStore {
     fn set(&self, key: &str, value: &str) -> VaultResult<()> {
         let mut inner = self.inner.lock().unwrap();
         inner.writes += 1;
-        if inner.fail_write == Some(inner.writes) {
-            return Err(VaultError::Store {
-                reason: format!("simulated failure of write {}", inner.writes),
-            });
-        }
         if let Some(max) = inner.max_chars {
             let len = value.encode_utf16().count();
             if len > max {

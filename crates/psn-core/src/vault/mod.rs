@@ -19,8 +19,9 @@
 //! the old head still names the old, intact chunks; after it, the new head names the new ones.
 //! The SHA-256 in the head makes a load that somehow meets a mix of generations fail loudly
 //! instead of returning a wrong set. Old chunks are deleted only after the new head is in place
-//! (best effort: a leftover is garbage, never a valid set). Tests prove this for both layouts
-//! with [`MemoryStore`] failing the N-th write for every N.
+//! (best effort: a leftover is garbage, never a valid set, and logout removes it). The tests in
+//! `tests/chunked_layout.rs` prove this for both layouts, failing the N-th write for every N,
+//! over memory and over the real keychain (Windows' Credential Manager under Wine included).
 //!
 //! # Non-secret facts
 //! The account list, online IDs, deadlines and the active account live in `accounts.json` in

@@ -38,13 +38,6 @@ fn windows_vault(store: &Arc<MemoryStore>) -> Vault {
     vault(store).with_max_entry_chars(WINDOWS_MAX_CHARS)
 }
 
-/// Builds a vault over a store, in one layout.
-type MakeVault = fn(&Arc<MemoryStore>) -> Vault;
-
-fn both_layouts() -> [(&'static str, MakeVault); 2] {
-    [("platform", vault), ("windows", windows_vault)]
-}
-
 #[test]
 fn save_then_load_gives_the_same_set() {
     let store = Arc::new(MemoryStore::new());
@@ -65,31 +58,6 @@ fn missing_account_loads_as_none_and_delete_is_idempotent() {
     v.delete("111").unwrap();
     assert_eq!(v.load("111").unwrap(), None);
     assert!(store.keys().is_empty(), "left behind: {:?}", store.keys());
-}
-
-#[test]
-fn four_kilobyte_tokens_fit_windows_entry_limit() {
-    let store = Arc::new(MemoryStore::new().with_max_chars(WINDOWS_MAX_CHARS));
-    let v = windows_vault(&store);
-    let set = token_set("big", 4096);
-    v.save("111", &set).unwrap();
-    assert!(store.longest_value() <= WINDOWS_MAX_CHARS);
-    assert!(store.keys().len() > 10, "a 12 KB set needs many chunks");
-    assert_eq!(v.load("111").unwrap(), Some(set));
-}
-
-#[test]
-fn replacing_a_set_removes_the_old_chunks() {
-    for (layout, make) in both_layouts() {
-        let store = Arc::new(MemoryStore::new());
-        let v = make(&store);
-        v.save("111", &token_set("old", 3000)).unwrap();
-        let after_first = store.keys().len();
-        let new = token_set("new", 3000);
-        v.save("111", &new).unwrap();
-        assert_eq!(store.keys().len(), after_first, "{layout}");
-        assert_eq!(v.load("111").unwrap(), Some(new), "{layout}");
-    }
 }
 
 #[test]
@@ -131,58 +99,6 @@ fn accounts_are_independent() {
     v.delete("111").unwrap();
     assert_eq!(v.load("111").unwrap(), None);
     assert_eq!(v.load("222").unwrap(), Some(b));
-}
-
-/// A chunked save is `chunks + 1` writes, an inline one a single write. Failing any one of
-/// them leaves the previous set loadable and intact; only when every write succeeds does the
-/// new set appear.
-#[test]
-fn failing_the_nth_write_never_tears_a_set() {
-    let old = token_set("old", 4096);
-    let new = token_set("new", 4096);
-    for (layout, make) in both_layouts() {
-        let writes_per_save = {
-            let store = Arc::new(MemoryStore::new());
-            make(&store).save("111", &new).unwrap();
-            store.writes()
-        };
-        if layout == "windows" {
-            assert!(writes_per_save > 3);
-        }
-        for n in 1..=writes_per_save + 1 {
-            let store = Arc::new(MemoryStore::new());
-            let v = make(&store);
-            v.save("111", &old).unwrap();
-            let keys_before = store.keys();
-            store.fail_nth_write(n);
-            let result = v.save("111", &new);
-            let loaded = v.load("111").unwrap().expect("a set is always there");
-            if n <= writes_per_save {
-                assert!(result.is_err(), "{layout}: write {n} should have failed");
-                assert_eq!(
-                    loaded, old,
-                    "{layout}: failing write {n} must keep the old set"
-                );
-                assert_eq!(store.keys(), keys_before, "{layout}: write {n} left debris");
-            } else {
-                result.unwrap();
-                assert_eq!(loaded, new, "{layout}");
-            }
-        }
-    }
-}
-
-#[test]
-fn failing_the_nth_write_of_a_first_save_leaves_nothing() {
-    let new = token_set("new", 2000);
-    for n in 1..=5 {
-        let store = Arc::new(MemoryStore::new());
-        let v = windows_vault(&store);
-        store.fail_nth_write(n);
-        assert!(v.save("111", &new).is_err());
-        assert_eq!(v.load("111").unwrap(), None);
-        assert!(store.keys().is_empty());
-    }
 }
 
 #[test]
@@ -303,133 +219,4 @@ fn each_set_of_overrides_has_its_own_namespace() {
         Namespace::for_endpoints(&Endpoints::from_vars(Some("http://127.0.0.1:1"), None).unwrap()),
         "the same overrides find their accounts again"
     );
-}
-
-/// A store over `inner` that, at the first read of a chunk, lets `during` run first: a save by
-/// another process landing between a load's head read and its chunk reads.
-struct RacingStore {
-    inner: Arc<MemoryStore>,
-    during: std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>,
-}
-
-impl SecretStore for RacingStore {
-    fn get(&self, key: &str) -> VaultResult<Option<Zeroizing<String>>> {
-        if !key.ends_with("/head") {
-            if let Some(during) = self.during.lock().unwrap().take() {
-                during();
-            }
-        }
-        self.inner.get(key)
-    }
-    fn set(&self, key: &str, value: &str) -> VaultResult<()> {
-        self.inner.set(key, value)
-    }
-    fn delete(&self, key: &str) -> VaultResult<()> {
-        self.inner.delete(key)
-    }
-}
-
-#[test]
-fn a_load_racing_a_save_reads_the_new_set_instead_of_calling_it_corrupt() {
-    let store = Arc::new(MemoryStore::new().with_max_chars(WINDOWS_MAX_CHARS));
-    let a = token_set("a", 1200);
-    let b = token_set("b", 1200);
-    windows_vault(&store).save("1", &a).unwrap();
-    let other = windows_vault(&store);
-    let b_saved = b.clone();
-    let racing = RacingStore {
-        inner: store.clone(),
-        during: std::sync::Mutex::new(Some(Box::new(move || {
-            other.save("1", &b_saved).unwrap();
-        }))),
-    };
-    let loader = Vault::with_store(Arc::new(racing), MetaFile::in_memory())
-        .with_max_entry_chars(WINDOWS_MAX_CHARS);
-    assert_eq!(loader.load("1").unwrap(), Some(b));
-}
-
-/// A write that timed out may still land later: the chunks it names are not deleted then, so a
-/// late head can never point at nothing.
-#[test]
-fn a_head_write_that_timed_out_keeps_its_chunks() {
-    struct SlowHead(Arc<MemoryStore>);
-    impl SecretStore for SlowHead {
-        fn get(&self, key: &str) -> VaultResult<Option<Zeroizing<String>>> {
-            self.0.get(key)
-        }
-        fn set(&self, key: &str, value: &str) -> VaultResult<()> {
-            if key.ends_with("/head")
-                && value.contains("\"chunks\":")
-                && !value.contains("\"chunks\":0")
-            {
-                // Lands, but too late for the caller.
-                self.0.set(key, value)?;
-                return Err(VaultError::TimedOut { secs: 3 });
-            }
-            self.0.set(key, value)
-        }
-        fn delete(&self, key: &str) -> VaultResult<()> {
-            self.0.delete(key)
-        }
-    }
-    let store = Arc::new(MemoryStore::new().with_max_chars(WINDOWS_MAX_CHARS));
-    let v = Vault::with_store(Arc::new(SlowHead(store.clone())), MetaFile::in_memory())
-        .with_max_entry_chars(WINDOWS_MAX_CHARS);
-    let err = v.save("1", &token_set("a", 1200)).unwrap_err();
-    assert_eq!(err.kind(), "keychain_timeout");
-    assert!(!err.to_string().contains("Nothing was changed"), "{err}");
-    // The late head names chunks that are still there.
-    let set = token_set("a", 1200);
-    let loaded = windows_vault(&store)
-        .load("1")
-        .unwrap()
-        .expect("the late head's set");
-    assert_eq!(loaded.access_token, set.access_token);
-}
-
-/// Old chunks whose deletion failed during a save (the keychain refused, or timed out) are
-/// still removed at logout: no token is left behind in the keychain.
-#[test]
-fn logout_removes_the_chunks_of_every_generation() {
-    struct FlakyDeletes {
-        inner: Arc<MemoryStore>,
-        failing: std::sync::atomic::AtomicBool,
-    }
-    impl SecretStore for FlakyDeletes {
-        fn get(&self, key: &str) -> VaultResult<Option<Zeroizing<String>>> {
-            self.inner.get(key)
-        }
-        fn set(&self, key: &str, value: &str) -> VaultResult<()> {
-            self.inner.set(key, value)
-        }
-        fn delete(&self, key: &str) -> VaultResult<()> {
-            if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
-                return Err(VaultError::TimedOut { secs: 3 });
-            }
-            self.inner.delete(key)
-        }
-    }
-    let store = Arc::new(MemoryStore::new().with_max_chars(WINDOWS_MAX_CHARS));
-    let flaky = Arc::new(FlakyDeletes {
-        inner: store.clone(),
-        failing: std::sync::atomic::AtomicBool::new(false),
-    });
-    let v = Vault::with_store(flaky.clone(), MetaFile::in_memory())
-        .with_max_entry_chars(WINDOWS_MAX_CHARS);
-    v.save("1", &token_set("a", 1200)).unwrap();
-    flaky
-        .failing
-        .store(true, std::sync::atomic::Ordering::SeqCst);
-    v.save("1", &token_set("b", 1200)).unwrap();
-    v.save("1", &token_set("c", 1200)).unwrap();
-    flaky
-        .failing
-        .store(false, std::sync::atomic::Ordering::SeqCst);
-    assert!(
-        store.keys().len() > 4,
-        "old generations were left: {:?}",
-        store.keys()
-    );
-    v.delete("1").unwrap();
-    assert_eq!(store.keys(), Vec::<String>::new());
 }
