@@ -86,6 +86,10 @@ pub fn run() {
                 let _ = handle.state::<AppState>().accounts().await;
             });
             refresher::spawn(app.handle().clone());
+            // The version in the title bar: the one `psn-auth --version` and the package show.
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.set_title(&format!("PSN Auth {}", env!("CARGO_PKG_VERSION")));
+            }
             Ok(())
         });
     let app = with_commands(builder, state)

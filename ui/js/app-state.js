@@ -11,7 +11,7 @@ import { initialWizard, wizardView } from './wizard-state.js';
 import { visibleNotices } from './notices.js';
 import { byId } from './dom.js';
 import {
-  currentScreenName, renderBanners, renderKeychainScreen, renderLoadError, showScreen,
+  currentScreenName, renderBanners, renderKeychainScreen, renderLoadError, renderVersion, showScreen,
 } from './render-app.js';
 import { renderWizard } from './render-wizard.js';
 import { renderDashboard, renderDashboardTimes } from './render-dashboard.js';
@@ -120,6 +120,7 @@ export function renderDashboardNow() {
 
 export function render() {
   renderBanners(bannersFor(state.info));
+  renderVersion(state.info && state.info.version);
   const shown = screenToShow(state.screen, state.wizardOpen);
   const data = state.screen ? state.screen.data : null;
   if (shown === 'error') {

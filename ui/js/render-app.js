@@ -45,6 +45,14 @@ export function renderBanners(banners) {
   setHidden(byId('banner-session'), !byKey.session);
 }
 
+/** "PSN Auth 0.1.0" at the foot of the window and in its title: the version users report. */
+export function renderVersion(version) {
+  if (!version) return;
+  const label = `PSN Auth ${version}`;
+  setText(byId('app-version'), label);
+  document.title = label;
+}
+
 export function renderKeychainScreen({ message, busy = false }) {
   setText(byId('keychain-message'), message);
   setButtonState(byId('keychain-retry'), { busy, label: busy ? 'Trying…' : 'Try again' });
