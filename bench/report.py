@@ -223,6 +223,16 @@ def main():
         p(f"| {label} | {sizes[key]:,} | {sizes[key] / sizes['hello']:.2f} |")
     p()
 
+    p("### Package (`.deb`, Tauri's bundler; the app's also carries the CLI, its man page and completions)")
+    p()
+    p("| Package | .deb | Installed | vs hello-world (.deb / installed) |")
+    p("| --- | ---: | ---: | ---: |")
+    for label, key in (("`psn-auth` (app and CLI)", "deb"), ("Tauri hello-world", "hello_deb")):
+        p(f"| {label} | {sizes[key] / 2**20:.2f} MiB | {sizes[key + '_installed'] / 2**20:.2f} MiB | "
+          f"{sizes[key] / sizes['hello_deb']:.2f} / "
+          f"{sizes[key + '_installed'] / sizes['hello_deb_installed']:.2f} |")
+    p()
+
     p("## Machine")
     p()
     p("| | |")

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use assert_cmd::assert::Assert;
 use assert_cmd::Command;
 use predicates::prelude::*;
+use psn_core::vault::SecretStore;
 use psn_standin::{Config, Endpoint, Fault, StandIn};
 use tempfile::TempDir;
 
@@ -335,6 +336,69 @@ async fn without_a_keychain_login_exits_7_before_reading_the_npsso() {
 
 // ---------------------------------------------------------------------------------------------
 // With the keychain.
+
+/// A login killed between its keychain write and its settings write leaves tokens no command
+/// could see or remove, unless the next command settles it: killed after the keychain write,
+/// the tokens are adopted (listed, active, served); killed before it, the half-written record
+/// is dropped and the keychain holds nothing of that account.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_login_killed_between_its_writes_is_adopted_or_dropped() {
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::start().await;
+    let accounts_file =
+        || std::fs::read_to_string(rig.settings_dir().join("accounts.json")).unwrap();
+    let killed_login = |at: &'static str| {
+        let mut cmd = rig.command(&["login"]);
+        cmd.env("PSN_AUTH_CRASH_AT", at)
+            .write_stdin(rig.standin.npsso());
+        cmd
+    };
+
+    let killed = finish(killed_login("sign-in-after-keychain"))
+        .await
+        .failure();
+    rig.check_no_secret_in_stderr(&killed);
+    assert!(
+        accounts_file().contains("\"saving\""),
+        "{}",
+        accounts_file()
+    );
+    let first = rig.standin.account_id();
+    let status = rig.run(&["status", "--json"], None).await.success();
+    assert!(
+        stdout(&status).contains(&first),
+        "adopted: {}",
+        stdout(&status)
+    );
+    let first_token = rig.token(&[]).await;
+    assert_eq!(first_token, rig.last_access());
+    assert!(!accounts_file().contains("\"saving\""));
+
+    rig.standin.configure(|c| {
+        c.account_id = "2222222222222222222".into();
+        c.online_id = "Second_Player".into();
+    });
+    finish(killed_login("sign-in-before-keychain"))
+        .await
+        .failure();
+    assert!(accounts_file().contains("2222222222222222222"));
+    let status = rig.run(&["status", "--json"], None).await.success();
+    assert!(
+        !stdout(&status).contains("2222222222222222222"),
+        "dropped: {}",
+        stdout(&status)
+    );
+    assert!(!accounts_file().contains("2222222222222222222"));
+    let url = rig.standin.url();
+    let endpoints = psn_core::Endpoints::from_vars(Some(&url), Some(&url)).unwrap();
+    let service = psn_core::vault::Namespace::for_endpoints(&endpoints).service();
+    let keychain = psn_core::vault::KeychainStore::new(&service);
+    assert!(keychain.get("2222222222222222222/head").unwrap().is_none());
+    // The first account is still the one served.
+    assert_eq!(rig.token(&[]).await, first_token);
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn login_from_stdin_then_status_token_and_export() {

@@ -5,6 +5,11 @@
 //! `accounts.json`) and inside a process by a mutex: when the app and twenty `psn-auth token`
 //! calls find the access token stale at once, one refreshes and the others wait, reload, and
 //! use its result. Every change to `accounts.json` also happens under that lock.
+//!
+//! A new account's first save is written ahead: its record goes into `accounts.json`'s
+//! `saving` list, then its tokens into the keychain, then the record into the account list.
+//! A process killed between two of those writes leaves no tokens that no command can see or
+//! remove: the next reader adopts or drops the record ([`Accounts::reconcile`]).
 
 use std::fs::TryLockError;
 use std::sync::Arc;
@@ -20,7 +25,7 @@ use crate::refresh::RefreshPolicy;
 use crate::secret::Npsso;
 use crate::tokens::TokenSet;
 use crate::vault::meta::{create_private_dir, MetaData};
-use crate::vault::{AccountMeta, Vault, VaultResult};
+use crate::vault::{AccountMeta, Vault, VaultError, VaultResult};
 
 /// How long a caller waits for another process's refresh before giving up: longer than a
 /// legitimate refresh can take (the HTTP timeout, a keychain unlock prompt and a few keychain
@@ -192,22 +197,36 @@ impl Accounts {
                     vault.delete(local)?;
                     tracing::info!(local = %local, account = %real, merged = known, "identified an account");
                 }
-                vault.save(&id, &set)?;
+                let previous = vault.meta().read()?.get(&id).cloned();
+                let record = AccountMeta {
+                    account_id: id.clone(),
+                    online_id: profile
+                        .online_id
+                        .or(previous.as_ref().and_then(|p| p.online_id.clone())),
+                    avatar_url: profile
+                        .avatar_url
+                        .or(previous.as_ref().and_then(|p| p.avatar_url.clone())),
+                    added_at: set.obtained_at,
+                    obtained_at: set.obtained_at,
+                    access_expires_at: set.access_expires_at,
+                    refresh_expires_at: set.refresh_expires_at,
+                };
+                if previous.is_none() {
+                    let ahead = record.clone();
+                    vault.meta().update(|data| data.saving.push(ahead))?;
+                    crash_point("sign-in-before-keychain");
+                }
+                if let Err(e) = vault.save(&id, &set) {
+                    // A save that timed out may still land: then the record is adopted later.
+                    if !matches!(e, VaultError::TimedOut { .. }) {
+                        vault.meta().update(|data| data.saving.retain(|r| r.account_id != id))?;
+                    }
+                    return Err(e);
+                }
+                crash_point("sign-in-after-keychain");
                 vault.meta().update(|data| {
-                    let previous = data.get(&id).cloned();
-                    data.upsert(AccountMeta {
-                        account_id: id.clone(),
-                        online_id: profile
-                            .online_id
-                            .or(previous.as_ref().and_then(|p| p.online_id.clone())),
-                        avatar_url: profile
-                            .avatar_url
-                            .or(previous.as_ref().and_then(|p| p.avatar_url.clone())),
-                        added_at: set.obtained_at,
-                        obtained_at: set.obtained_at,
-                        access_expires_at: set.access_expires_at,
-                        refresh_expires_at: set.refresh_expires_at,
-                    });
+                    data.saving.retain(|r| r.account_id != id);
+                    data.upsert(record);
                     data.active = Some(id.clone());
                     data.clone()
                 })
@@ -391,10 +410,12 @@ impl Accounts {
     /// Makes `account` the active one.
     pub async fn set_active(&self, account: &str) -> Result<AccountSummary> {
         let id = self.resolve(Some(account)).await?;
-        let _guard = self.lock().await?;
-        let key = id.clone();
-        self.blocking(move |vault| vault.meta().update(|d| d.active = Some(key)))
-            .await?;
+        {
+            let _guard = self.lock().await?;
+            let key = id.clone();
+            self.blocking(move |vault| vault.meta().update(|d| d.active = Some(key)))
+                .await?;
+        }
         self.summary(&id).await
     }
 
@@ -412,8 +433,61 @@ impl Accounts {
         Ok(id)
     }
 
+    /// `accounts.json`, after [`reconcile`](Self::reconcile) when a save was cut short.
     async fn read_meta(&self) -> Result<MetaData> {
-        self.blocking(|vault| vault.meta().read()).await
+        let data = self.blocking(|vault| vault.meta().read()).await?;
+        if data.saving.is_empty() {
+            return Ok(data);
+        }
+        self.reconcile().await
+    }
+
+    /// Settles the records of first saves that never finished (the process was killed, or the
+    /// keychain write timed out): an account whose set the keychain has is adopted, as the
+    /// sign-in would have left it (listed and active); one whose set it has not is dropped.
+    /// Under the lock, so a sign-in still under way in another process is never touched. If
+    /// the keychain cannot be read now, the records wait for a later reader.
+    pub async fn reconcile(&self) -> Result<MetaData> {
+        let _guard = self.lock().await?;
+        self.blocking(|vault| {
+            let data = vault.meta().read()?;
+            let mut found = Vec::new();
+            for record in &data.saving {
+                match vault.load(&record.account_id) {
+                    Ok(set) => found.push((record.account_id.clone(), set)),
+                    Err(VaultError::Corrupt { .. }) => {
+                        vault.delete(&record.account_id)?;
+                        found.push((record.account_id.clone(), None));
+                    }
+                    Err(e) => {
+                        tracing::info!(kind = %e.kind(), "an unfinished save waits: the keychain cannot be read now");
+                        return Ok(data);
+                    }
+                }
+            }
+            vault.meta().update(|data| {
+                for (id, set) in found {
+                    let Some(i) = data.saving.iter().position(|r| r.account_id == id) else {
+                        continue;
+                    };
+                    let mut record = data.saving.remove(i);
+                    match set {
+                        Some(set) if data.get(&id).is_none() => {
+                            record.obtained_at = set.obtained_at;
+                            record.access_expires_at = set.access_expires_at;
+                            record.refresh_expires_at = set.refresh_expires_at;
+                            data.upsert(record);
+                            data.active = Some(id.clone());
+                            tracing::info!(account = %id, "adopted the tokens of a sign-in cut short");
+                        }
+                        Some(_) => {}
+                        None => tracing::info!(account = %id, "dropped a sign-in cut short before its tokens were saved"),
+                    }
+                }
+                data.clone()
+            })
+        })
+        .await
     }
 
     /// Runs a vault call off the async workers: a keychain call may take up to its timeout.
@@ -488,6 +562,16 @@ fn resolve_in(data: &MetaData, query: Option<&str>) -> Result<String> {
             })
             .map(|a| a.account_id.clone())
             .ok_or_else(|| Error::UnknownAccount(q.to_owned())),
+    }
+}
+
+/// Where a test can stop this process as a crash would: with `PSN_AUTH_CRASH_AT=<name>` set,
+/// the process aborts at the point of that name (tests of what a crash between two writes
+/// leaves behind). Never set in normal use; nothing else reads it.
+fn crash_point(name: &str) {
+    if std::env::var_os("PSN_AUTH_CRASH_AT").is_some_and(|at| at == name) {
+        eprintln!("psn-auth: stopped at {name} (PSN_AUTH_CRASH_AT)");
+        std::process::abort();
     }
 }
 

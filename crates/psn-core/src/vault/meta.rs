@@ -33,6 +33,12 @@ pub struct MetaData {
     pub active: Option<String>,
     #[serde(default)]
     pub accounts: Vec<AccountMeta>,
+    /// Accounts whose first keychain save is under way, written before that save: a process
+    /// killed between the keychain write and the write of `accounts` leaves its record here,
+    /// and the next reader adopts it (the keychain has the set) or drops it (it has not). Never
+    /// listed: readers see `accounts` only. See `Accounts::reconcile`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub saving: Vec<AccountMeta>,
 }
 
 impl MetaData {
