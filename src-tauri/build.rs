@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "sign_in",
     "open_sign_in_page",
     "open_ssocookie_page",
+    "sign_in_here",
     "avatar",
     "copy_token",
     "refresh_now",

@@ -123,7 +123,15 @@ pub async fn sign_in(
         }
         None => state.pasted().ok_or(psn_core::NpssoError::Empty)?,
     };
-    let signed_in = state.accounts().await?.sign_in(&npsso).await?;
+    exchange(&state, &npsso).await
+}
+
+/// The exchange, storage and the next screen: shared by [`sign_in`] and the sign-in window.
+pub(crate) async fn exchange(
+    state: &AppState,
+    npsso: &psn_core::Npsso,
+) -> CommandResult<SignInView> {
+    let signed_in = state.accounts().await?.sign_in(npsso).await?;
     state.refresh.user_acted(&signed_in.account.account_id);
     Ok(SignInView {
         account: signed_in.account,
@@ -147,7 +155,7 @@ pub fn open_ssocookie_page<R: Runtime>(
     open_in_browser(&app, state.endpoints().ssocookie_page().as_str())
 }
 
-fn open_in_browser<R: Runtime>(app: &AppHandle<R>, url: &str) -> CommandResult<()> {
+pub(crate) fn open_in_browser<R: Runtime>(app: &AppHandle<R>, url: &str) -> CommandResult<()> {
     app.opener().open_url(url, None::<&str>).map_err(|e| {
         tracing::warn!("opening the browser failed: {e}");
         CommandError::app(

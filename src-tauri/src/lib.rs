@@ -1,7 +1,8 @@
 //! PSN Auth's desktop app: a Tauri 2 window over `psn_core`.
 //!
 //! Window concerns only: start-up (`--demo`, endpoint overrides), the commands the webview may
-//! call ([`commands`]) and the screen they describe ([`view`]), copying secrets to the
+//! call ([`commands`]) and the screen they describe ([`view`]), Sony's sign-in page in a window
+//! of its own ([`sign_in_window`]), copying secrets to the
 //! clipboard ([`clipboard`]), refreshing in the background ([`refresher`]), the log file
 //! ([`logging`]), and one instance at a time. Every PSN rule lives in `psn_core`.
 
@@ -10,6 +11,7 @@ pub mod commands;
 pub mod error;
 pub mod logging;
 pub mod refresher;
+pub mod sign_in_window;
 pub mod startup;
 pub mod state;
 pub mod view;
@@ -33,6 +35,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, state: AppState) ->
             commands::sign_in,
             commands::open_sign_in_page,
             commands::open_ssocookie_page,
+            sign_in_window::sign_in_here,
             commands::avatar,
             commands::copy_token,
             commands::refresh_now,

@@ -229,6 +229,10 @@ impl AppState {
     }
 
     /// Marks a sign-in as running; `None` when one already is (a second press does nothing).
+    pub fn is_signing_in(&self) -> bool {
+        self.signing_in.load(Ordering::Acquire)
+    }
+
     pub fn begin_sign_in(&self) -> Option<SignInGuard<'_>> {
         self.signing_in
             .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)

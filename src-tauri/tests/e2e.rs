@@ -11,7 +11,7 @@ mod webdriver;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use psn_core::vault::Namespace;
+use psn_core::vault::{Namespace, SecretStore};
 use psn_core::Endpoints;
 use psn_standin::{Config, Endpoint, StandIn};
 use webdriver::{artifacts_dir, eventually, Driver, Session};
@@ -463,5 +463,157 @@ async fn demo_mode_walks_the_whole_flow_offline() {
         0,
         "demo mode never used the overrides"
     );
+    s.quit().await;
+}
+
+/// Every file under `dirs` that holds `needle`.
+fn files_holding(dirs: &[&Path], needle: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut todo: Vec<PathBuf> = dirs.iter().map(|d| d.to_path_buf()).collect();
+    while let Some(path) = todo.pop() {
+        if path.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                todo.extend(entries.flatten().map(|e| e.path()));
+            }
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+/// "Sign in here": the stand-in's sign-in page (standing in for Sony's) in the app's own
+/// window, which signs in on load for this run; the app reads the HttpOnly `npsso` cookie in
+/// Rust, closes the window, signs in and shows the dashboard. The tokens are in the keychain
+/// and the NPSSO is nowhere in the app's data, cache or config folders.
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_here_reads_the_npsso_in_rust() {
+    if !ready() {
+        return;
+    }
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let standin = StandIn::start(Config::default()).await.unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let (data, cache) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let run = start_run_with(
+        &standin,
+        "light",
+        scratch.path(),
+        &[
+            (
+                "PSN_AUTH_SIGNIN_URL",
+                format!("{}/signin?auto=1", standin.url()),
+            ),
+            ("XDG_DATA_HOME", data.path().display().to_string()),
+            ("XDG_CACHE_HOME", cache.path().display().to_string()),
+        ],
+    );
+    let s = run.session().await;
+    let here = s.visible("sign-in-here").await;
+    run.shot(&s, "wizard-0-sign-in-here").await;
+    s.click(&here).await;
+    let name = s
+        .text_containing("account-name", &standin.online_id())
+        .await;
+    assert_eq!(name.trim(), standin.online_id());
+    assert_eq!(standin.count(Endpoint::TokenCode), 1);
+    assert_eq!(s.window_count().await, 1, "the sign-in window closed");
+    let id = standin.account_id();
+    assert!(run.accounts_file(&standin).contains(&id));
+    let endpoints = Endpoints::from_vars(Some(&standin.url()), Some(&standin.url())).unwrap();
+    let service = Namespace::for_endpoints(&endpoints).service();
+    let head = psn_core::vault::KeychainStore::new(&service)
+        .get(&format!("{id}/head"))
+        .unwrap();
+    assert!(head.is_some(), "the tokens are in the keychain");
+    assert!(!s.source().await.contains(&standin.npsso()));
+    s.quit().await;
+    let left = files_holding(
+        &[data.path(), cache.path(), run.config_home.path()],
+        &standin.npsso(),
+    );
+    assert!(left.is_empty(), "the NPSSO was left on disk: {left:?}");
+}
+
+/// Closing the sign-in window before signing in brings the wizard back with the reason and
+/// the manual steps first; a page in that window that tries to call the app's commands gets
+/// nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sign_in_window_has_no_ipc_and_closing_it_returns_to_the_wizard() {
+    if !ready() {
+        return;
+    }
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let standin = StandIn::start(Config::default()).await.unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let run = start_run_with(
+        &standin,
+        "light",
+        scratch.path(),
+        &[(
+            "PSN_AUTH_SIGNIN_URL",
+            format!("{}/ipc-probe", standin.url()),
+        )],
+    );
+    let s = run.session().await;
+    s.click(&s.visible("sign-in-here").await).await;
+    s.text_containing("sign-in-here-status", "closes by itself")
+        .await;
+    let outcome = eventually("the probe page to report", || async {
+        standin
+            .requests()
+            .into_iter()
+            .find(|r| r.path == "/ipc-probe/result")
+            .and_then(|r| r.query.into_iter().find(|(k, _)| k == "outcome"))
+            .map(|(_, v)| v)
+    })
+    .await;
+    assert_ne!(outcome, "reached", "a remote page called an app command");
+    eprintln!("the probe page's call: {outcome}");
+    assert_eq!(standin.count(Endpoint::TokenCode), 0);
+
+    // The whole screen, sign-in window on top (WebDriver sees only the main window).
+    s.text_containing("sign-in-here-status", "closes by itself")
+        .await;
+    eventually("the sign-in form in its window", || async {
+        standin
+            .requests()
+            .iter()
+            .any(|r| r.path == "/signin")
+            .then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let shot = run.shots.join("sign-in-window-light.png");
+    let _ = std::process::Command::new("import")
+        .args(["-window", "root"])
+        .arg(&shot)
+        .status();
+    // As the window manager would on the close button (WebDriver reaches only the main window).
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/close-window.py");
+    eventually("the sign-in window to be asked to close", || async {
+        let status = std::process::Command::new("python3")
+            .arg(&script)
+            .arg("Sign in to PlayStation")
+            .status()
+            .unwrap();
+        status.success().then_some(())
+    })
+    .await;
+    let note = s
+        .text_containing("sign-in-here-status", "closed before you signed in")
+        .await;
+    assert!(note.contains("three steps"), "{note}");
+    s.visible("open-browser-instead").await;
+    assert_eq!(
+        s.execute(
+            "return document.getElementById('stepper').classList.contains('stepper-highlight')"
+        )
+        .await,
+        serde_json::json!(true)
+    );
+    run.shot(&s, "wizard-0-window-closed").await;
     s.quit().await;
 }

@@ -43,6 +43,9 @@ export const api = {
   /** {account, screen}: who signed in, and the dashboard as just written. Without `input`,
    *  the NPSSO Paste left in Rust signs in. */
   signIn: (input) => invoke('sign_in', input == null ? {} : { input }),
+  /** Opens Sony's sign-in page in the app's own window; how it ends comes as the
+   *  `sign-in-window` event. `accountId`: the account being signed in again, if any. */
+  signInHere: (accountId) => invoke('sign_in_here', { accountId: accountId ?? null }),
   openSignInPage: () => invoke('open_sign_in_page'),
   openSsocookiePage: () => invoke('open_ssocookie_page'),
   avatar: (accountId) => invoke('avatar', { accountId }),

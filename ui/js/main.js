@@ -8,8 +8,8 @@ import {
 } from './app-state.js';
 import { withNotice, withoutNotice } from './notices.js';
 import {
-  closeWizard, finishWizard, onNpssoChanged, openPage, openWizard, pasteFromClipboard,
-  sessionOnlyAndRetry, trySubmit,
+  closeWizard, finishWizard, onNpssoChanged, onSignInWindowEnded, openPage, openSignInWindow,
+  openWizard, pasteFromClipboard, sessionOnlyAndRetry, trySubmit,
 } from './wizard-flow.js';
 import {
   copyToken, refreshAccount, signOut, switchTo,
@@ -39,7 +39,9 @@ noticeHandlers.onNoticeDismiss = (notice) => {
 function wire() {
   const on = (id, event, handler) => byId(id).addEventListener(event, handler);
   // Wizard
+  on('sign-in-here', 'click', openSignInWindow);
   on('open-signin', 'click', () => openPage(1));
+  on('open-browser-instead', 'click', () => openPage(1));
   on('open-ssocookie', 'click', () => openPage(2));
   const input = byId('npsso-input');
   on('npsso-input', 'input', onNpssoChanged);
@@ -80,6 +82,7 @@ async function listenToBackend() {
       const shown = state.screen && state.screen.screen;
       if (shown === 'dashboard' || shown === 'welcome') loadScreen();
     });
+    await onEvent('sign-in-window', onSignInWindowEnded);
     await onEvent('refresh-failed', (payload) => {
       if (!payload || !payload.accountId) return;
       state.notices = withNotice(state.notices, payload.accountId, payload);

@@ -12,13 +12,13 @@ export function renderWizard(view, { forAccount = null, canCancel = false } = {}
   if (forAccount) {
     setText(byId('wizard-title'), 'Sign in again');
     setText(byId('wizard-subtitle'),
-      `Get a new NPSSO for ${forAccount.label}: use the browser where you sign in to that account.`);
+      `Sign in as ${forAccount.label} again: here, or in the browser where you sign in to that account.`);
   } else if (canCancel) {
     setText(byId('wizard-title'), 'Add an account');
-    setText(byId('wizard-subtitle'), 'Three steps in your browser, then PSN Auth keeps the new tokens fresh.');
+    setText(byId('wizard-subtitle'), 'Sign in with Sony, then PSN Auth keeps the new tokens fresh.');
   } else {
     setText(byId('wizard-title'), 'Connect your PlayStation account');
-    setText(byId('wizard-subtitle'), 'Three steps in your browser, then PSN Auth keeps your tokens fresh.');
+    setText(byId('wizard-subtitle'), 'Sign in with Sony, then PSN Auth keeps your tokens fresh.');
   }
   setHidden(byId('wizard-cancel'), !canCancel || Boolean(view.result));
 
@@ -60,6 +60,13 @@ export function renderWizard(view, { forAccount = null, canCancel = false } = {}
     disabled: view.signIn.disabled,
     label: view.signIn.label,
   });
+
+  // "Sign in here" first; after it ended without a sign-in, the manual steps come forward.
+  setButtonState(byId('sign-in-here'), view.signInHere);
+  setText(byId('sign-in-here-status'), view.signInHere.status);
+  byId('sign-in-here-card').classList.toggle('has-note', view.manualFirst);
+  byId('stepper').classList.toggle('stepper-highlight', view.manualFirst);
+  setHidden(byId('open-browser-instead'), !view.manualFirst);
 
   const result = byId('wizard-result');
   setHidden(result, !view.result);

@@ -174,6 +174,45 @@ export async function openPage(step) {
   dispatch({ type: 'opened', step });
 }
 
+/** "Sign in here": Sony's page in the app's own window; the NPSSO is read in Rust. */
+export async function openSignInWindow() {
+  if (state.wizard.signInWindow !== 'idle' || state.wizard.busy || state.wizard.result) return;
+  dispatch({ type: 'window_opening' });
+  try {
+    await api.signInHere(state.wizard.forAccount ? state.wizard.forAccount.accountId : null);
+  } catch (err) {
+    dispatch({ type: 'window_ended', note: normalizeError(err).message });
+    focusIfLost(byId('open-signin'));
+    return;
+  }
+  dispatch({ type: 'window_open' });
+}
+
+const WINDOW_NOTES = {
+  closed: 'The sign-in window was closed before you signed in. Try again, or use your browser: the three steps below.',
+  timedOut: 'No sign-in came through in five minutes, so the window was closed. Try again, or use your browser: the three steps below.',
+};
+
+/** How the sign-in window ended (the `sign-in-window` event from Rust). */
+export function onSignInWindowEnded(payload) {
+  if (!payload) return;
+  if (payload.outcome === 'signedIn') {
+    signedIn(payload.view);
+    if (payload.newAccount) {
+      showToast(`${payload.view.account.label} is another PSN account: it was added as a new account.`);
+    }
+    return;
+  }
+  if (payload.outcome === 'failed') {
+    dispatch({ type: 'window_ended', note: '' });
+    failed(payload.error);
+    return;
+  }
+  const note = payload.outcome === 'refused' ? payload.reason : WINDOW_NOTES[payload.outcome];
+  dispatch({ type: 'window_ended', note: note || WINDOW_NOTES.closed });
+  focusIfLost(byId('open-signin'));
+}
+
 /** Paste: Rust reads the clipboard and keeps a valid NPSSO; the page gets a masked preview. */
 export async function pasteFromClipboard() {
   let result;

@@ -17,6 +17,10 @@ export function initialWizard({ forAccount = null } = {}) {
     error: null, // the wizardActionFor() result of the last failed sign-in
     retryAt: null, // ms since epoch; Retry and Sign in stay disabled until then
     result: null, // AccountSummary after success
+    // The app's own sign-in window: 'idle' | 'opening' | 'open'; `windowNote` says why it
+    // ended without a sign-in (the manual steps are then highlighted).
+    signInWindow: 'idle',
+    windowNote: '',
   };
 }
 
@@ -43,6 +47,10 @@ export function canSubmit(state, now) {
  *   {type: 'failed', error, now}         sign_in rejected
  *   {type: 'succeeded', account}         sign_in resolved
  *   {type: 'session_only'}               the user chose memory-only storage after a keychain error
+ *   {type: 'window_opening'}             "Sign in here" was pressed
+ *   {type: 'window_open'}                the sign-in window is up, waiting for the user
+ *   {type: 'window_ended', note}         it closed without a sign-in (closed, refused, timed out,
+ *                                        or could not open): `note` says why
  */
 export function wizardReducer(state, action) {
   switch (action.type) {
@@ -111,9 +119,18 @@ export function wizardReducer(state, action) {
       return next;
     }
     case 'succeeded':
-      return { ...state, busy: false, error: null, retryAt: null, result: action.account, done: [1, 2, 3], current: 4 };
+      return {
+        ...state, busy: false, error: null, retryAt: null, result: action.account, done: [1, 2, 3], current: 4,
+        signInWindow: 'idle', windowNote: '',
+      };
     case 'session_only':
       return { ...state, error: null };
+    case 'window_opening':
+      return { ...state, signInWindow: 'opening', windowNote: '', error: null };
+    case 'window_open':
+      return { ...state, signInWindow: 'open' };
+    case 'window_ended':
+      return { ...state, signInWindow: 'idle', windowNote: action.note || '' };
     default:
       return state;
   }
@@ -126,6 +143,8 @@ export function wizardReducer(state, action) {
  *   signIn         {disabled, busy, label}
  *   retry          null, or {disabled, label} for the Retry button
  *   offerSessionOnly
+ *   signInHere     {busy, disabled, label, status}: the "Sign in here" button and its status line
+ *   manualFirst    the sign-in window ended without a sign-in: the manual steps come forward
  */
 export function wizardView(state, now) {
   const steps = [1, 2, 3].map((n) => ({
@@ -157,5 +176,21 @@ export function wizardView(state, now) {
     },
     result: state.result,
     pasted: state.pasted,
+    signInHere: signInHereView(state),
+    manualFirst: state.windowNote !== '',
+  };
+}
+
+function signInHereView(state) {
+  const waiting = state.signInWindow !== 'idle';
+  let status = '';
+  if (state.signInWindow === 'opening') status = 'Opening Sony’s sign-in page…';
+  else if (state.signInWindow === 'open') status = 'Sign in in the PSN Auth window that opened. It closes by itself when you are signed in.';
+  if (state.windowNote) status = state.windowNote;
+  return {
+    busy: waiting,
+    disabled: waiting || state.busy || Boolean(state.result),
+    label: waiting ? 'Waiting for you to sign in…' : 'Sign in here',
+    status,
   };
 }

@@ -94,3 +94,31 @@ test('success ticks every step and blocks further submits', () => {
   assert.equal(v.result, acct);
   assert.equal(canSubmit(s, NOW), false);
 });
+
+test('"Sign in here" waits while its window is open, then brings the manual steps forward if it closes', () => {
+  const start = wizardView(initialWizard(), NOW).signInHere;
+  assert.deepEqual([start.label, start.busy, start.disabled, start.status], ['Sign in here', false, false, '']);
+  const open = run(initialWizard(), { type: 'window_opening' }, { type: 'window_open' });
+  const waiting = wizardView(open, NOW);
+  assert.equal(waiting.signInHere.label, 'Waiting for you to sign in…');
+  assert.equal(waiting.signInHere.disabled, true);
+  assert.match(waiting.signInHere.status, /closes by itself/);
+  assert.equal(waiting.manualFirst, false);
+  const ended = run(open, { type: 'window_ended', note: 'The sign-in window was closed before you signed in.' });
+  const back = wizardView(ended, NOW);
+  assert.equal(back.signInHere.label, 'Sign in here');
+  assert.equal(back.signInHere.disabled, false);
+  assert.equal(back.signInHere.status, 'The sign-in window was closed before you signed in.');
+  assert.equal(back.manualFirst, true);
+  // Opening it again clears the note; a sign-in through it ends the wizard as any sign-in does.
+  const again = run(ended, { type: 'window_opening' });
+  assert.equal(wizardView(again, NOW).manualFirst, false);
+  const done = run(again, { type: 'succeeded', account: { label: 'Player' } });
+  assert.equal(wizardView(done, NOW).signInHere.disabled, true);
+  assert.equal(done.signInWindow, 'idle');
+});
+
+test('"Sign in here" is unavailable while a pasted NPSSO is signing in', () => {
+  const busy = run(valid(), { type: 'submit', now: NOW });
+  assert.equal(wizardView(busy, NOW).signInHere.disabled, true);
+});

@@ -14,10 +14,34 @@ pub const SONY_DMS_BASE: &str = "https://dms.api.playstation.com";
 pub const SONY_PROFILE_BASE: &str = "https://m.np.playstation.com";
 pub const ENV_AUTH_BASE: &str = "PSN_AUTH_BASE_URL";
 pub const ENV_API_BASE: &str = "PSN_API_BASE_URL";
+/// Replaces the sign-in window's start page (tests, the demo); same rule as the other overrides.
+pub const ENV_SIGNIN_URL: &str = "PSN_AUTH_SIGNIN_URL";
 
 /// Sony's web pages the user opens in a browser during sign-in.
 pub const SIGN_IN_PAGE: &str = "https://www.playstation.com/";
 pub const SSOCOOKIE_PAGE: &str = "https://ca.account.sony.com/api/v1/ssocookie";
+
+/// Where the app's own sign-in window starts: Sony's web sign-in, which ends on
+/// playstation.com with the `npsso` cookie set for the auth host (the URL Playnite's PSN
+/// plugin opens; see docs/protocol.md).
+pub const WINDOW_SIGN_IN_PAGE: &str = "https://web.np.playstation.com/api/session/v1/signin?\
+    redirect_uri=https://io.playstation.com/central/auth/login%3FpostSignInURL=https://www.playstation.com/home\
+    %26cancelURL=https://www.playstation.com/home&smcid=web:pdc";
+
+/// Hosts the sign-in window may show, with their subdomains, over https: Sony's and
+/// PlayStation's, and the challenge services their sign-in page may frame (a frame's load is a
+/// navigation too). Anything else opens in the user's browser instead.
+const SIGN_IN_WINDOW_DOMAINS: [&str; 9] = [
+    "sony.com",
+    "playstation.com",
+    "playstation.net",
+    "sonyentertainmentnetwork.com",
+    "hcaptcha.com",
+    "recaptcha.net",
+    "google.com",
+    "gstatic.com",
+    "arkoselabs.com",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
@@ -29,6 +53,8 @@ pub struct Endpoints {
     pub profile_base: Url,
     /// The overrides in force, as `NAME=url`, for a banner or a warning.
     pub overrides: Vec<String>,
+    /// `PSN_AUTH_SIGNIN_URL`: the sign-in window's start page, when replaced.
+    pub sign_in_window_override: Option<Url>,
 }
 
 impl Default for Endpoints {
@@ -45,6 +71,7 @@ impl Endpoints {
             dms_base: Url::parse(SONY_DMS_BASE).expect("constant URL"),
             profile_base: Url::parse(SONY_PROFILE_BASE).expect("constant URL"),
             overrides: Vec::new(),
+            sign_in_window_override: None,
         }
     }
 
@@ -57,15 +84,27 @@ impl Endpoints {
             dms_base: url.clone(),
             profile_base: url,
             overrides: Vec::new(),
+            sign_in_window_override: None,
         })
     }
 
-    /// Sony's hosts, with `PSN_AUTH_BASE_URL` and `PSN_API_BASE_URL` applied when set.
+    /// Sony's hosts, with `PSN_AUTH_BASE_URL`, `PSN_API_BASE_URL` and `PSN_AUTH_SIGNIN_URL`
+    /// applied when set.
     pub fn from_env() -> Result<Self> {
         Self::from_vars(
             std::env::var(ENV_AUTH_BASE).ok().as_deref(),
             std::env::var(ENV_API_BASE).ok().as_deref(),
-        )
+        )?
+        .with_sign_in_window_page(std::env::var(ENV_SIGNIN_URL).ok().as_deref())
+    }
+
+    /// Replaces the sign-in window's start page (`PSN_AUTH_SIGNIN_URL`). Tokens still come
+    /// from the auth base, so the namespace does not change.
+    pub fn with_sign_in_window_page(mut self, url: Option<&str>) -> Result<Self> {
+        if let Some(url) = url.filter(|s| !s.trim().is_empty()) {
+            self.sign_in_window_override = Some(parse_override(ENV_SIGNIN_URL, url)?);
+        }
+        Ok(self)
     }
 
     /// [`from_env`](Self::from_env) with the values passed in, for tests.
@@ -96,6 +135,46 @@ impl Endpoints {
         } else {
             self.auth_base.clone()
         }
+    }
+
+    /// Where the app's sign-in window starts: `PSN_AUTH_SIGNIN_URL`, else Sony's web sign-in,
+    /// else (the auth base is a stand-in) the stand-in's `/signin` page.
+    pub fn sign_in_window_page(&self) -> Url {
+        if let Some(url) = &self.sign_in_window_override {
+            url.clone()
+        } else if self.is_sony_auth() {
+            Url::parse(WINDOW_SIGN_IN_PAGE).expect("constant URL")
+        } else {
+            join(&self.auth_base, "signin")
+        }
+    }
+
+    /// Whether the sign-in window may show `url`: Sony's and PlayStation's hosts (and the
+    /// challenge services they frame) over https, and the origins of the overrides in force.
+    pub fn sign_in_window_allows(&self, url: &Url) -> bool {
+        let same_origin = |base: &Url| base.origin() == url.origin();
+        if same_origin(&self.auth_base)
+            || self
+                .sign_in_window_override
+                .as_ref()
+                .is_some_and(same_origin)
+        {
+            return true;
+        }
+        let Some(host) = url.host_str() else {
+            return url.scheme() == "about";
+        };
+        url.scheme() == "https"
+            && SIGN_IN_WINDOW_DOMAINS.iter().any(|domain| {
+                host.eq_ignore_ascii_case(domain)
+                    || host.to_ascii_lowercase().ends_with(&format!(".{domain}"))
+            })
+    }
+
+    /// Where the sign-in window's `npsso` cookie is read: the auth base, whose
+    /// `/api/v1/ssocookie` reads the same cookie.
+    pub fn npsso_cookie_url(&self) -> Url {
+        self.auth_base.clone()
     }
 
     /// The page that shows the NPSSO of the signed-in browser (`/api/v1/ssocookie` on the auth
@@ -166,6 +245,55 @@ pub(crate) fn parse_override(name: &str, value: &str) -> Result<Url> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sign_in_window_stays_on_sony_and_the_overrides() {
+        let sony = Endpoints::sony();
+        let allows = |e: &Endpoints, u: &str| e.sign_in_window_allows(&Url::parse(u).unwrap());
+        assert_eq!(
+            sony.sign_in_window_page().host_str(),
+            Some("web.np.playstation.com")
+        );
+        assert!(allows(
+            &sony,
+            "https://my.account.sony.com/sonyacct/signin/"
+        ));
+        assert!(allows(&sony, "https://www.playstation.com/home"));
+        assert!(allows(
+            &sony,
+            "https://ca.account.sony.com/api/v1/ssocookie"
+        ));
+        assert!(allows(&sony, "about:blank"));
+        assert!(!allows(&sony, "http://my.account.sony.com/"), "https only");
+        assert!(!allows(&sony, "https://evilsony.com/"));
+        assert!(!allows(&sony, "https://sony.com.evil.test/"));
+        assert!(!allows(&sony, "https://example.com/"));
+        assert!(!allows(&sony, "http://127.0.0.1:9/"));
+
+        let standin = Endpoints::single("http://127.0.0.1:4000").unwrap();
+        assert_eq!(
+            standin.sign_in_window_page().as_str(),
+            "http://127.0.0.1:4000/signin"
+        );
+        assert!(allows(&standin, "http://127.0.0.1:4000/signed-in"));
+        assert!(!allows(&standin, "http://127.0.0.1:4001/"));
+
+        let replaced = Endpoints::sony()
+            .with_sign_in_window_page(Some("http://127.0.0.1:5000/signin?auto=1"))
+            .unwrap();
+        assert_eq!(
+            replaced.sign_in_window_page().as_str(),
+            "http://127.0.0.1:5000/signin?auto=1"
+        );
+        assert!(allows(&replaced, "http://127.0.0.1:5000/signed-in"));
+        assert_eq!(
+            replaced.npsso_cookie_url().as_str(),
+            "https://ca.account.sony.com/"
+        );
+        assert!(Endpoints::sony()
+            .with_sign_in_window_page(Some("http://example.com/"))
+            .is_err());
+    }
 
     #[test]
     fn overrides_accept_https_and_loopback_http_only() {

@@ -18,6 +18,7 @@ mod mint;
 pub mod model;
 mod oauth;
 mod server;
+mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::model::{decode_pairs, Endpoint, Fault, Recorded, Shared};
-use crate::{data_api, oauth};
+use crate::{data_api, oauth, web};
 
 /// Larger request bodies are refused: the token endpoint's form is a few KB.
 const MAX_BODY: usize = 1024 * 1024;
@@ -29,6 +29,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(data_api::profile),
         )
         .route("/avatar.png", get(data_api::avatar))
+        .route("/signin", get(web::sign_in_form).post(web::sign_in_submit))
+        .route("/signed-in", get(web::signed_in))
+        .route("/ipc-probe", get(web::ipc_probe))
+        .route("/ipc-probe/result", get(web::ipc_probe_result))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(shared.clone(), preamble))
         .with_state(shared)

@@ -142,9 +142,38 @@ fn wait_until_no_app_runs() {
         let _ = Command::new("kill").args(["-TERM", &pid]).status();
     }
     let started = Instant::now();
-    while !running().is_empty() && started.elapsed() < Duration::from_secs(5) {
+    while !running().is_empty() && started.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(50));
     }
+    // Still there (WebKit's teardown can be slow on a loaded machine): a new app would hand
+    // over to this dying one and quit, so it must be gone first.
+    for pid in running() {
+        eprintln!("webdriver: killing a leftover app that did not stop (pid {pid})");
+        let _ = Command::new("kill").args(["-KILL", &pid]).status();
+    }
+    // A process on its way out can hold its bus name a moment after /proc stops naming its
+    // binary: wait until the single-instance name is free too.
+    let started = Instant::now();
+    while (!running().is_empty() || single_instance_name_taken())
+        && started.elapsed() < Duration::from_secs(10)
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Whether an app still owns the single-instance plugin's name on the session bus.
+fn single_instance_name_taken() -> bool {
+    Command::new("dbus-send")
+        .args([
+            "--session",
+            "--dest=org.freedesktop.DBus",
+            "--print-reply",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            "string:dev.psnauth.desktop.SingleInstance",
+        ])
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
 }
 
 pub struct Session<'d> {
@@ -309,6 +338,11 @@ impl<'d> Session<'d> {
     }
 
     /// Ends the session, which closes the app.
+    /// How many windows the app has open (WebDriver's window handles).
+    pub async fn window_count(&self) -> usize {
+        self.client.windows().await.map(|w| w.len()).unwrap_or(0)
+    }
+
     pub async fn quit(self) {
         // The id stays listed: the driver's Drop ends it again (idempotent), in case this close
         // did not reach WebKitWebDriver and the app would stay up.

@@ -1,0 +1,86 @@
+//! Pages for the app's sign-in window (its `PSN_AUTH_SIGNIN_URL` in tests, and `--demo`): a
+//! small sign-in form that, submitted, sets an HttpOnly `npsso` cookie on this host and goes
+//! on to a "signed in" page, as Sony's sign-in leaves the cookie for `ca.account.sony.com`.
+//! `/signin?auto=1` submits itself on load, for automated runs.
+//!
+//! `/ipc-probe` is a page that tries to reach the app's commands from remote content; it
+//! reports what happened by loading `/ipc-probe/result?outcome=…`, which the test reads from
+//! the recorded requests, and goes on to the sign-in form.
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::model::Shared;
+
+type Pairs = Vec<(String, String)>;
+
+fn html(body: &str) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        format!(
+            "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign in (stand-in)</title></head>\
+             <body style=\"font-family:sans-serif;max-width:26em;margin:3em auto\">{body}</body></html>"
+        ),
+    )
+        .into_response()
+}
+
+pub(crate) async fn sign_in_form(Query(query): Query<Pairs>) -> Response {
+    let auto = query.iter().any(|(k, v)| k == "auto" && v == "1");
+    let script = if auto {
+        "<script>addEventListener('load', () => setTimeout(() => document.getElementById('submit').click(), 100))</script>"
+    } else {
+        ""
+    };
+    html(&format!(
+        "<h1>Sign in</h1><p>This stands in for Sony's sign-in page.</p>\
+         <form id=\"f\" method=\"post\" action=\"/signin\">\
+         <p><label>Sign-in ID <input name=\"id\" autocomplete=\"username\"></label></p>\
+         <p><label>Password <input name=\"password\" type=\"password\"></label></p>\
+         <p><button type=\"submit\" id=\"submit\">Sign in</button></p></form>{script}"
+    ))
+}
+
+/// Sets the `npsso` cookie (HttpOnly, this host) and redirects, as a successful sign-in does.
+pub(crate) async fn sign_in_submit(State(shared): State<Arc<Shared>>) -> Response {
+    let npsso = shared.inner.lock().unwrap().npsso.clone();
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (
+                header::SET_COOKIE,
+                format!("npsso={npsso}; Path=/; HttpOnly; SameSite=Lax"),
+            ),
+            (header::LOCATION, "/signed-in".to_owned()),
+        ],
+    )
+        .into_response()
+}
+
+pub(crate) async fn signed_in() -> Response {
+    html("<h1>You are signed in</h1><p>PSN Auth takes it from here.</p>")
+}
+
+pub(crate) async fn ipc_probe() -> Response {
+    html(
+        "<h1>IPC probe</h1><script>\
+         (async () => {\
+           let outcome;\
+           try {\
+             const internals = window.__TAURI_INTERNALS__;\
+             if (!internals) { outcome = 'no-ipc-object'; }\
+             else { await internals.invoke('app_view'); outcome = 'reached'; }\
+           } catch (e) { outcome = 'refused'; }\
+           location.href = '/ipc-probe/result?outcome=' + outcome;\
+         })();\
+         </script>",
+    )
+}
+
+/// Recorded by the preamble; then on to the sign-in form, as a user would find it.
+pub(crate) async fn ipc_probe_result() -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, "/signin")]).into_response()
+}

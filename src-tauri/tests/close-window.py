@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Asks the X window whose title contains TEXT to close, as a window manager does when the user
+clicks its close button: a WM_DELETE_WINDOW client message (ICCCM). The tests run under Xvfb
+with no window manager, and WebDriver reaches only the app's main webview, so this is how a
+test closes the app's second window the way a user would. Plain Xlib through ctypes (libX11
+comes with GTK). Exits 0 when a window was asked, 1 when none matched.
+
+Usage: close-window.py TEXT
+"""
+import ctypes
+import ctypes.util
+import sys
+
+xlib = ctypes.cdll.LoadLibrary(ctypes.util.find_library("X11") or "libX11.so.6")
+Window = ctypes.c_ulong
+Atom = ctypes.c_ulong
+
+
+class ClientMessage(ctypes.Structure):
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("serial", ctypes.c_ulong),
+        ("send_event", ctypes.c_int),
+        ("display", ctypes.c_void_p),
+        ("window", Window),
+        ("message_type", Atom),
+        ("format", ctypes.c_int),
+        ("data", ctypes.c_long * 5),
+    ]
+
+
+class XEvent(ctypes.Union):
+    _fields_ = [("xclient", ClientMessage), ("pad", ctypes.c_long * 24)]
+
+
+xlib.XOpenDisplay.restype = ctypes.c_void_p
+xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+xlib.XDefaultRootWindow.restype = Window
+xlib.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+xlib.XInternAtom.restype = Atom
+xlib.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+xlib.XQueryTree.argtypes = [ctypes.c_void_p, Window, ctypes.POINTER(Window), ctypes.POINTER(Window),
+                            ctypes.POINTER(ctypes.POINTER(Window)), ctypes.POINTER(ctypes.c_uint)]
+xlib.XFetchName.argtypes = [ctypes.c_void_p, Window, ctypes.POINTER(ctypes.c_char_p)]
+xlib.XSendEvent.argtypes = [ctypes.c_void_p, Window, ctypes.c_int, ctypes.c_long, ctypes.POINTER(XEvent)]
+xlib.XFlush.argtypes = [ctypes.c_void_p]
+
+
+def windows(display, parent):
+    root, up, children, count = Window(), Window(), ctypes.POINTER(Window)(), ctypes.c_uint()
+    if not xlib.XQueryTree(display, parent, ctypes.byref(root), ctypes.byref(up),
+                           ctypes.byref(children), ctypes.byref(count)):
+        return
+    for i in range(count.value):
+        yield children[i]
+        yield from windows(display, children[i])
+
+
+def main():
+    text = sys.argv[1].encode()
+    display = xlib.XOpenDisplay(None)
+    if not display:
+        sys.exit("close-window: no X display")
+    protocols = xlib.XInternAtom(display, b"WM_PROTOCOLS", 0)
+    delete = xlib.XInternAtom(display, b"WM_DELETE_WINDOW", 0)
+    asked = 0
+    for window in windows(display, xlib.XDefaultRootWindow(display)):
+        name = ctypes.c_char_p()
+        if xlib.XFetchName(display, window, ctypes.byref(name)) and name.value and text in name.value:
+            event = XEvent()
+            event.xclient.type = 33  # ClientMessage
+            event.xclient.window = window
+            event.xclient.message_type = protocols
+            event.xclient.format = 32
+            event.xclient.data[0] = delete
+            xlib.XSendEvent(display, window, 0, 0, ctypes.byref(event))
+            asked += 1
+    xlib.XFlush(display)
+    sys.exit(0 if asked else 1)
+
+
+if __name__ == "__main__":
+    main()
