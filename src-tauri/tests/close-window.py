@@ -44,6 +44,13 @@ xlib.XQueryTree.argtypes = [ctypes.c_void_p, Window, ctypes.POINTER(Window), cty
 xlib.XFetchName.argtypes = [ctypes.c_void_p, Window, ctypes.POINTER(ctypes.c_char_p)]
 xlib.XSendEvent.argtypes = [ctypes.c_void_p, Window, ctypes.c_int, ctypes.c_long, ctypes.POINTER(XEvent)]
 xlib.XFlush.argtypes = [ctypes.c_void_p]
+xlib.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+
+# Windows come and go while the tree is walked (WebKit makes and drops its own): Xlib's
+# default handler would exit on the BadWindow that follows, so errors are ignored instead.
+ERROR_HANDLER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+ignore_errors = ERROR_HANDLER(lambda display, event: 0)
+xlib.XSetErrorHandler(ignore_errors)
 
 
 def windows(display, parent):
@@ -75,7 +82,7 @@ def main():
             event.xclient.data[0] = delete
             xlib.XSendEvent(display, window, 0, 0, ctypes.byref(event))
             asked += 1
-    xlib.XFlush(display)
+    xlib.XSync(display, 0)
     sys.exit(0 if asked else 1)
 
 
