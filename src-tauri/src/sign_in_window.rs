@@ -162,6 +162,15 @@ pub async fn sign_in_here<R: Runtime>(
             let _ = closed_app.emit_to("main", EVENT, Outcome::Closed);
         }
     });
+    // Quitting the main window ends the attempt too: the app must not linger on this one.
+    if let Some(main) = app.get_webview_window("main") {
+        let sign_in = window.clone();
+        main.on_window_event(move |event| {
+            if matches!(event, tauri::WindowEvent::Destroyed) {
+                let _ = sign_in.destroy();
+            }
+        });
+    }
     let timer_window = window.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(GIVE_UP_AFTER).await;
