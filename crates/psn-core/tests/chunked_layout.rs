@@ -10,15 +10,16 @@
 
 mod common;
 
+use common::token_set;
+
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
-use chrono::{Duration, Utc};
 use psn_core::vault::{
     KeychainStore, MemoryStore, MetaFile, SecretStore, VaultError, PLATFORM_MAX_CHARS,
     WINDOWS_MAX_CHARS,
 };
-use psn_core::{AccessToken, IdToken, RefreshToken, TokenSet, Vault};
+use psn_core::Vault;
 use zeroize::Zeroizing;
 
 type Hook = Box<dyn FnOnce() + Send>;
@@ -160,28 +161,6 @@ fn layouts(rig: &Rig) -> Vec<(&'static str, usize)> {
         layouts.push(("inline", PLATFORM_MAX_CHARS));
     }
     layouts
-}
-
-fn token_set(tag: &str, token_len: usize) -> TokenSet {
-    let now = Utc::now();
-    let body = |name: &str| {
-        let mut s = format!("{name}-{tag}-");
-        while s.len() < token_len {
-            s.push_str("eyJhbGciOiJSUzI1NiJ9");
-        }
-        s.truncate(token_len);
-        s
-    };
-    TokenSet {
-        access_token: AccessToken::new(body("access")),
-        refresh_token: RefreshToken::new(body("refresh")),
-        id_token: Some(IdToken::new(body("id"))),
-        token_type: "bearer".into(),
-        scope: "psn:mobile.v2.core psn:clientapp".into(),
-        obtained_at: now,
-        access_expires_at: now + Duration::seconds(3599),
-        refresh_expires_at: now + Duration::seconds(5_183_999),
-    }
 }
 
 #[test]

@@ -2,35 +2,11 @@
 
 mod common;
 
-use chrono::{Duration as Span, Utc};
-use psn_core::vault::{KeychainStore, SecretStore, WINDOWS_MAX_CHARS};
-use psn_core::{
-    parse_npsso, AccessToken, Accounts, ClientConfig, Endpoints, IdToken, PsnClient, RefreshToken,
-    TokenSet, Vault,
-};
-use psn_standin::{Config, Endpoint, StandIn};
+use common::token_set;
 
-fn token_set(tag: &str, len: usize) -> TokenSet {
-    let now = Utc::now();
-    let make = |name: &str| {
-        let mut s = format!("{name}.{tag}.");
-        while s.len() < len {
-            s.push_str("eyJhbGciOiJSUzI1NiJ9");
-        }
-        s.truncate(len);
-        s
-    };
-    TokenSet {
-        access_token: AccessToken::new(make("access")),
-        refresh_token: RefreshToken::new(make("refresh")),
-        id_token: Some(IdToken::new(make("id"))),
-        token_type: "bearer".into(),
-        scope: "psn:mobile.v2.core psn:clientapp".into(),
-        obtained_at: now,
-        access_expires_at: now + Span::seconds(3599),
-        refresh_expires_at: now + Span::seconds(5_183_999),
-    }
-}
+use psn_core::vault::{KeychainStore, SecretStore, WINDOWS_MAX_CHARS};
+use psn_core::{parse_npsso, Accounts, ClientConfig, Endpoints, PsnClient, Vault};
+use psn_standin::{Config, Endpoint, StandIn};
 
 fn open(service: &str, dir: &std::path::Path) -> Vault {
     Vault::open_at(service, dir).expect("the test keyring is running and unlocked")

@@ -22,3 +22,28 @@ pub fn unique_service(tag: &str) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
     )
 }
+
+/// A token set whose three JWT-like tokens are `len` characters long (the access token starts
+/// `access.<tag>.`), fresh now: an hour for the access token, 60 days for the refresh token.
+pub fn token_set(tag: &str, len: usize) -> psn_core::TokenSet {
+    use psn_core::{AccessToken, IdToken, RefreshToken};
+    let now = chrono::Utc::now();
+    let make = |name: &str| {
+        let mut s = format!("{name}.{tag}.");
+        while s.len() < len {
+            s.push_str("eyJhbGciOiJSUzI1NiJ9");
+        }
+        s.truncate(len);
+        s
+    };
+    psn_core::TokenSet {
+        access_token: AccessToken::new(make("access")),
+        refresh_token: RefreshToken::new(make("refresh")),
+        id_token: Some(IdToken::new(make("id"))),
+        token_type: "bearer".into(),
+        scope: "psn:mobile.v2.core psn:clientapp".into(),
+        obtained_at: now,
+        access_expires_at: now + chrono::Duration::seconds(3599),
+        refresh_expires_at: now + chrono::Duration::seconds(5_183_999),
+    }
+}
