@@ -132,33 +132,30 @@ fn wait_until_no_app_runs() {
             .map(|entry| entry.file_name().to_string_lossy().into_owned())
             .collect()
     };
-    let started = Instant::now();
-    while !running().is_empty() && started.elapsed() < Duration::from_secs(15) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let wait_while = |secs: u64, busy: &dyn Fn() -> bool| {
+        let started = Instant::now();
+        while busy() && started.elapsed() < Duration::from_secs(secs) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let signal_all = |signal: &str, what: &str| {
+        for pid in running() {
+            eprintln!("webdriver: {what} (pid {pid})");
+            let _ = Command::new("kill").args([signal, &pid]).status();
+        }
+    };
+    wait_while(15, &|| !running().is_empty());
     // One left over from a test whose session did not end: stop it, as a user would quit it.
-    for pid in running() {
-        eprintln!("webdriver: stopping a leftover app (pid {pid})");
-        let _ = Command::new("kill").args(["-TERM", &pid]).status();
-    }
-    let started = Instant::now();
-    while !running().is_empty() && started.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    signal_all("-TERM", "stopping a leftover app");
+    wait_while(10, &|| !running().is_empty());
     // Still there (WebKit's teardown can be slow on a loaded machine): a new app would hand
     // over to this dying one and quit, so it must be gone first.
-    for pid in running() {
-        eprintln!("webdriver: killing a leftover app that did not stop (pid {pid})");
-        let _ = Command::new("kill").args(["-KILL", &pid]).status();
-    }
+    signal_all("-KILL", "killing a leftover app that did not stop");
     // A process on its way out can hold its bus name a moment after /proc stops naming its
     // binary: wait until the single-instance name is free too.
-    let started = Instant::now();
-    while (!running().is_empty() || single_instance_name_taken())
-        && started.elapsed() < Duration::from_secs(10)
-    {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_while(10, &|| {
+        !running().is_empty() || single_instance_name_taken()
+    });
 }
 
 /// Whether an app still owns the single-instance plugin's name on the session bus.
