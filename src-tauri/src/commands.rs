@@ -7,7 +7,7 @@ use tauri_plugin_opener::OpenerExt;
 
 use psn_core::{parse_npsso, AccountSummary, Remedy};
 
-use crate::error::{CommandError, CommandResult, BROWSER, BUSY};
+use crate::error::{CommandError, CommandResult, BROWSER};
 use crate::state::AppState;
 use crate::view::{AppView, Screen, SignInView};
 use zeroize::Zeroizing;
@@ -110,11 +110,7 @@ pub async fn sign_in(
     input: Option<String>,
 ) -> CommandResult<SignInView> {
     let Some(_running) = state.begin_sign_in() else {
-        return Err(CommandError::app(
-            BUSY,
-            Remedy::RetryLater,
-            "A sign-in is already running.",
-        ));
+        return Err(CommandError::sign_in_running());
     };
     let npsso = match input.filter(|i| !i.trim().is_empty()) {
         Some(text) => {

@@ -34,6 +34,11 @@ impl CommandError {
             retry_after_secs: None,
         }
     }
+
+    /// A second sign-in while one runs (the Sign in button, or the sign-in window).
+    pub fn sign_in_running() -> Self {
+        Self::app(BUSY, Remedy::RetryLater, "A sign-in is already running.")
+    }
 }
 
 impl From<psn_core::Error> for CommandError {

@@ -23,7 +23,7 @@ use tauri::webview::{NewWindowResponse, PageLoadEvent};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State, Url, WebviewUrl, WebviewWindow};
 
 use crate::commands::{exchange, open_in_browser};
-use crate::error::{CommandError, CommandResult, BUSY};
+use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 use crate::view::SignInView;
 use psn_core::Remedy;
@@ -86,11 +86,7 @@ pub async fn sign_in_here<R: Runtime>(
         return Ok(());
     }
     if state.is_signing_in() {
-        return Err(CommandError::app(
-            BUSY,
-            Remedy::RetryLater,
-            "A sign-in is already running.",
-        ));
+        return Err(CommandError::sign_in_running());
     }
     let endpoints = state.endpoints().clone();
     let start = endpoints.sign_in_window_page();
@@ -224,7 +220,7 @@ fn read_npsso<R: Runtime>(
         let state = app.state::<AppState>();
         let outcome = match state.begin_sign_in() {
             None => Outcome::Failed {
-                error: CommandError::app(BUSY, Remedy::RetryLater, "A sign-in is already running."),
+                error: CommandError::sign_in_running(),
             },
             Some(_running) => match exchange(&state, &npsso).await {
                 Ok(view) => {
