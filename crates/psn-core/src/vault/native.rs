@@ -34,10 +34,16 @@ impl Backend {
         key: &str,
         timeout: Duration,
     ) -> VaultResult<Option<Zeroizing<String>>> {
-        match call(service, key, timeout, |entry| entry.get_password()) {
+        let read = || match call(service, key, timeout, |entry| entry.get_password()) {
             Ok(value) => Ok(Some(Zeroizing::new(value))),
             Err(VaultError::Store { reason }) if reason == NO_ENTRY => Ok(None),
             Err(e) => Err(e),
+        };
+        // A read that meets other processes' writes can fail once as a platform failure (seen
+        // under Wine with twenty processes at once); a read changes nothing, so it is tried again.
+        match read() {
+            Err(VaultError::Unavailable { .. }) => read(),
+            other => other,
         }
     }
 
