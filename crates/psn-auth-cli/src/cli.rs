@@ -83,6 +83,16 @@ Reads only the settings file, never the keychain, and shows no secret. Exits 0 w
 account's refresh token is still valid, 4 when it has expired, 3 when no account is signed in;
 with --warn-days N, 8 when any account's refresh token expires within N days.";
 
+const REMINDER_HELP: &str = "\
+Examples:
+  psn-auth reminder --ics > psn-renew.ics        then open the file with your calendar
+  psn-auth reminder --ics --account MyOnlineId > psn-renew.ics
+
+Prints an iCalendar file with one event three days before the account's refresh token expires
+(an hour from now if that is already past), with an alarm, naming the account and how to sign
+in again. Its UID stays the same until the next sign-in, so importing it again updates the
+event. Reads only the settings file, never the keychain; the file holds no token.";
+
 const REFRESH_HELP: &str = "\
 Examples:
   psn-auth refresh
@@ -189,6 +199,16 @@ pub enum Command {
         /// Print the result as JSON on stdout (field names in the README).
         #[arg(long)]
         json: bool,
+    },
+
+    /// Print a calendar reminder for the day an account must sign in again.
+    #[command(after_help = REMINDER_HELP)]
+    Reminder {
+        /// As an iCalendar (.ics) file, for any calendar app (the one format so far).
+        #[arg(long, required = true)]
+        ics: bool,
+        #[command(flatten)]
+        account: AccountArg,
     },
 
     /// Remove an account's tokens from this computer.

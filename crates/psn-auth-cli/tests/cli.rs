@@ -236,6 +236,7 @@ async fn without_an_account_every_command_exits_3() {
         &["export", "--format", "json"],
         &["refresh"],
         &["logout"],
+        &["reminder", "--ics"],
     ] {
         rig.run(args, None)
             .await
@@ -1177,6 +1178,56 @@ async fn status_warn_days_exits_8_before_the_refresh_token_ends_and_4_after() {
             "{left}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reminder_ics_is_a_calendar_event_three_days_before_the_refresh_deadline() {
+    use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime};
+    if !keyring_available() {
+        return;
+    }
+    let rig = Rig::with(|c| c.refresh_ttl_secs = 40 * 86_400).await;
+    rig.login().await;
+    let json = rig.status_json().await;
+    let deadline: chrono::DateTime<chrono::Utc> = json["accounts"][0]["refreshExpiresAt"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let label = json["accounts"][0]["label"].as_str().unwrap().to_owned();
+    let assert = rig.run(&["reminder", "--ics"], None).await.success();
+    let text = stdout(&assert);
+    for secret in rig.standin.issued_secrets() {
+        assert!(!text.contains(&secret), "a secret in the calendar file");
+    }
+    let calendar: Calendar = text.parse().expect("an iCalendar file");
+    let [CalendarComponent::Event(event)] = &calendar.components[..] else {
+        panic!("one event expected:\n{text}");
+    };
+    assert_eq!(
+        event.get_start(),
+        Some(DatePerhapsTime::DateTime(
+            chrono::DurationRound::duration_trunc(
+                deadline - chrono::Duration::days(3),
+                chrono::Duration::minutes(1)
+            )
+            .unwrap()
+            .into()
+        ))
+    );
+    assert!(event.get_summary().unwrap().contains(&label), "{text}");
+    assert!(text.contains("BEGIN:VALARM"), "{text}");
+    // The same account by name, and an unknown one.
+    let by_name = rig
+        .run(&["reminder", "--ics", "--account", &label], None)
+        .await
+        .success();
+    assert!(stdout(&by_name).contains("BEGIN:VEVENT"));
+    rig.run(&["reminder", "--ics", "--account", "Nobody"], None)
+        .await
+        .code(3);
+    // --ics is the format, and must be asked for.
+    rig.run(&["reminder"], None).await.code(2);
 }
 
 #[cfg(unix)]

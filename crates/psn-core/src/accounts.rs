@@ -19,9 +19,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::client::PsnClient;
+use crate::error::ErrorKind;
 use crate::error::{Error, Result};
 use crate::log::elapsed_ms;
 use crate::refresh::RefreshPolicy;
+use crate::reminders::{self, Reminder};
 use crate::secret::Npsso;
 use crate::tokens::TokenSet;
 use crate::vault::meta::{create_private_dir, MetaData};
@@ -431,6 +433,66 @@ impl Accounts {
         })
         .await?;
         Ok(id)
+    }
+
+    /// The expiry reminders due at `now` that were not sent yet (see [`reminders`]).
+    pub async fn reminders_due(&self, now: DateTime<Utc>) -> Result<Vec<Reminder>> {
+        let data = self.read_meta().await?;
+        let accounts = self.list().await?;
+        Ok(reminders::due(&accounts, &data.reminded, now))
+    }
+
+    /// The reminder for a background refresh of `account_id` that failed with `kind`, unless
+    /// only time fixes it or it was sent for this set already.
+    pub async fn failure_reminder(
+        &self,
+        account_id: &str,
+        kind: ErrorKind,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Reminder>> {
+        let data = self.read_meta().await?;
+        let account = self.summary(account_id).await?;
+        Ok(reminders::for_failure(&account, kind, &data.reminded, now))
+    }
+
+    /// Remembers that `reminder` was sent, and forgets records of sets that are gone.
+    pub async fn mark_reminded(&self, reminder: &Reminder) -> Result<()> {
+        let sent = reminder.sent();
+        let _guard = self.lock().await?;
+        self.blocking(move |vault| {
+            vault.meta().update(|d| {
+                let accounts: Vec<_> = d
+                    .accounts
+                    .iter()
+                    .map(|m| AccountSummary::new(m, None))
+                    .collect();
+                reminders::prune(&mut d.reminded, &accounts);
+                if !d.reminded.contains(&sent) {
+                    d.reminded.push(sent);
+                }
+            })
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// True the first time it is called with `hint` on this computer (per namespace), false
+    /// after: for notices a front end shows once.
+    pub async fn first_time(&self, hint: &str) -> Result<bool> {
+        let hint = hint.to_owned();
+        let _guard = self.lock().await?;
+        let first = self
+            .blocking(move |vault| {
+                vault.meta().update(|d| {
+                    let first = !d.hints.contains(&hint);
+                    if first {
+                        d.hints.push(hint);
+                    }
+                    first
+                })
+            })
+            .await?;
+        Ok(first)
     }
 
     /// `accounts.json`, after [`reconcile`](Self::reconcile) when a save was cut short.

@@ -54,6 +54,9 @@ pub fn run(command: Command) -> Result<u8, Failure> {
                 tokens::export(&accounts, *format, account.get()).await
             }
             Command::Status { json, warn_days } => status::run(&accounts, *json, *warn_days).await,
+            Command::Reminder { ics: _, account } => {
+                status::reminder(&accounts, account.get()).await
+            }
             Command::Refresh { account, json } => {
                 account::refresh(&accounts, account.get(), *json).await
             }

@@ -1,4 +1,4 @@
-//! `psn-auth status [--json] [--warn-days N]`: every account with both deadlines and which one is
+//! `psn-auth status [--json] [--warn-days N]` (and `reminder --ics`, its calendar form): every account with both deadlines and which one is
 //! active, from `accounts.json` alone (no keychain, no secret). The exit code answers "can the
 //! active account still get tokens?": 0 yes, 4 its refresh token has expired, 3 no account; and
 //! with `--warn-days N`, 8 when any account's refresh token expires within N days, so a cron job
@@ -12,8 +12,9 @@ use crate::exit::{Exit, Failure};
 use crate::output;
 use crate::present::{account_name, deadline, seconds_left, span};
 
-/// Below this, `status` reminds that a new NPSSO will soon be needed.
-const EARLY_WARNING_DAYS: i64 = 7;
+/// Below this, `status` reminds that a new NPSSO will soon be needed: when the app's first
+/// reminder is sent.
+const EARLY_WARNING_DAYS: i64 = psn_core::reminders::WEEK.num_days();
 
 pub async fn run(accounts: &Accounts, json: bool, warn_days: Option<u32>) -> Result<Exit, Failure> {
     let list = accounts.list().await?;
@@ -29,6 +30,14 @@ pub async fn run(accounts: &Accounts, json: bool, warn_days: Option<u32>) -> Res
         Some(days) if exit == Exit::Ok => Ok(warning(&list, now, days)),
         _ => Ok(exit),
     }
+}
+
+/// `psn-auth reminder --ics`: the calendar file for the account's next sign-in.
+pub async fn reminder(accounts: &Accounts, account: Option<&str>) -> Result<Exit, Failure> {
+    let id = accounts.resolve(account).await?;
+    let summary = accounts.summary(&id).await?;
+    output::stdout(&psn_core::reminders::calendar(&summary, Utc::now()))?;
+    Ok(Exit::Ok)
 }
 
 /// [`Exit::RefreshSoon`] when any account's refresh token ends within `days`, naming them.

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{VaultError, VaultResult};
+use crate::reminders::SentReminder;
 
 /// What is known about one account, minus its secrets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +40,13 @@ pub struct MetaData {
     /// listed: readers see `accounts` only. See `Accounts::reconcile`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub saving: Vec<AccountMeta>,
+    /// Reminders already sent (see `reminders`), so a restart does not repeat them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reminded: Vec<SentReminder>,
+    /// One-time hints a front end has shown (by name), such as the app's "still running in the
+    /// tray" notice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
 }
 
 impl MetaData {
