@@ -19,6 +19,8 @@ const COMMANDS: &[&str] = &[
     "switch_account",
     "sign_out",
     "ui_ready",
+    "set_start_at_login",
+    "save_calendar_reminder",
 ];
 
 fn main() {

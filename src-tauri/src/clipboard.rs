@@ -9,9 +9,12 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Manager, Runtime};
 use zeroize::Zeroizing;
 
 use crate::error::{CommandError, CommandResult, CLIPBOARD};
+use crate::state::AppState;
 
 #[cfg(target_os = "macos")]
 use arboard::SetExtApple as _;
@@ -117,4 +120,48 @@ fn unavailable(error: arboard::Error) -> CommandError {
         "The clipboard could not be used. Try again; on Linux, check that a desktop session (X11 \
          or Wayland) is running.",
     )
+}
+
+/// Which token to copy (the value never reaches the page, or a log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Which {
+    Access,
+    Refresh,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Copied {
+    pub clears_in_secs: u64,
+}
+
+/// Copies one of `account_id`'s tokens, marked secret, and clears it later: what the window's
+/// Copy buttons and the tray's "Copy access token" both do.
+pub async fn copy_token<R: Runtime>(
+    app: &AppHandle<R>,
+    account_id: &str,
+    which: Which,
+) -> CommandResult<Copied> {
+    let state = app.state::<AppState>();
+    let (_, set) = state.accounts().await?.tokens(Some(account_id)).await?;
+    let value = match which {
+        Which::Access => set.access_token.expose(),
+        Which::Refresh => set.refresh_token.expose(),
+    };
+    let generation = state.clipboard.copy_secret(value)?;
+    let clear_after = state.clipboard.clear_after();
+    tracing::info!(account = %account_id, ?which, clears_in_secs = clear_after.as_secs(), "copied");
+    if !clear_after.is_zero() {
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(clear_after).await;
+            app.state::<AppState>()
+                .clipboard
+                .clear_if_unchanged(generation);
+        });
+    }
+    Ok(Copied {
+        clears_in_secs: clear_after.as_secs(),
+    })
 }

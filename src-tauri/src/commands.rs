@@ -2,7 +2,7 @@
 //! services. Rules about PSN live in the library, not here.
 
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
 use psn_core::{parse_npsso, AccountSummary, Remedy};
@@ -12,10 +12,15 @@ use crate::state::AppState;
 use crate::view::{AppView, Screen, SignInView};
 use zeroize::Zeroizing;
 
-/// Banners and the screen to show: the first call the page makes.
+/// Banners, start at login and the screen to show: the first call the page makes.
 #[tauri::command]
-pub async fn app_view(state: State<'_, AppState>) -> CommandResult<AppView> {
-    Ok(state.view().await)
+pub async fn app_view<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CommandResult<AppView> {
+    let mut view = state.view().await;
+    view.info.start_at_login = crate::background::start_at_login(&app).ok();
+    Ok(view)
 }
 
 /// The screen the data calls for now (after a refresh, a switch, a sign-out).
@@ -171,47 +176,16 @@ pub async fn avatar(
     Ok(state.avatar(&account_id).await)
 }
 
-/// Which token to copy (the value never reaches the page, or a log).
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Which {
-    Access,
-    Refresh,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Copied {
-    clears_in_secs: u64,
-}
+pub use crate::clipboard::{Copied, Which};
 
 /// Copies a token in Rust: the webview asks, but never receives the value.
 #[tauri::command]
 pub async fn copy_token<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
     account_id: String,
     which: Which,
 ) -> CommandResult<Copied> {
-    let (_, set) = state.accounts().await?.tokens(Some(&account_id)).await?;
-    let value = match which {
-        Which::Access => set.access_token.expose(),
-        Which::Refresh => set.refresh_token.expose(),
-    };
-    let generation = state.clipboard.copy_secret(value)?;
-    let clear_after = state.clipboard.clear_after();
-    tracing::info!(account = %account_id, ?which, clears_in_secs = clear_after.as_secs(), "copied");
-    if !clear_after.is_zero() {
-        tauri::async_runtime::spawn(async move {
-            tokio::time::sleep(clear_after).await;
-            app.state::<AppState>()
-                .clipboard
-                .clear_if_unchanged(generation);
-        });
-    }
-    Ok(Copied {
-        clears_in_secs: clear_after.as_secs(),
-    })
+    crate::clipboard::copy_token(&app, &account_id, which).await
 }
 
 #[tauri::command]
@@ -220,28 +194,45 @@ pub async fn refresh_now<R: Runtime>(
     state: State<'_, AppState>,
     account_id: String,
 ) -> CommandResult<AccountSummary> {
-    state.refresh.user_acted(&account_id);
-    let summary = state
-        .accounts()
-        .await?
-        .refresh_now(Some(&account_id))
-        .await?;
-    let _ = app.emit("accounts-changed", ());
+    state.refresh_now(&app, &account_id).await
+}
+
+#[tauri::command]
+pub async fn switch_account<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    account_id: String,
+) -> CommandResult<AccountSummary> {
+    let summary = state.accounts().await?.set_active(&account_id).await?;
+    crate::tray::changed(&app);
     Ok(summary)
 }
 
 #[tauri::command]
-pub async fn switch_account(
+pub async fn sign_out<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     account_id: String,
-) -> CommandResult<AccountSummary> {
-    Ok(state.accounts().await?.set_active(&account_id).await?)
+) -> CommandResult<()> {
+    state.accounts().await?.sign_out(Some(&account_id)).await?;
+    crate::tray::changed(&app);
+    Ok(())
 }
 
+/// Turns starting at login on or off; the state it is now in.
 #[tauri::command]
-pub async fn sign_out(state: State<'_, AppState>, account_id: String) -> CommandResult<()> {
-    state.accounts().await?.sign_out(Some(&account_id)).await?;
-    Ok(())
+pub fn set_start_at_login<R: Runtime>(app: AppHandle<R>, enabled: bool) -> CommandResult<bool> {
+    crate::background::set_start_at_login(&app, enabled)
+}
+
+/// Saves a calendar reminder (`.ics`) for the account's next sign-in in the Downloads folder
+/// (else the home folder); the path it was saved at, for the page to show.
+#[tauri::command]
+pub async fn save_calendar_reminder(
+    state: State<'_, AppState>,
+    account_id: String,
+) -> CommandResult<String> {
+    state.save_calendar_reminder(&account_id).await
 }
 
 /// Milestones of the page's start, in milliseconds since its navigation began.

@@ -9,7 +9,7 @@ use serde::Serialize;
 #[serde(rename_all = "camelCase")]
 pub struct CommandError {
     /// A [`psn_core::ErrorKind`] name, or one of the window's own ([`BUSY`], [`BROWSER`],
-    /// [`CLIPBOARD`]).
+    /// [`CLIPBOARD`], [`FILES`], [`AUTOSTART`]).
     pub kind: &'static str,
     pub remedy: Remedy,
     pub message: String,
@@ -23,6 +23,10 @@ pub const BUSY: &str = "busy";
 pub const BROWSER: &str = "browser_unavailable";
 /// The clipboard could not be used.
 pub const CLIPBOARD: &str = "clipboard_unavailable";
+/// A file the user asked for (the calendar reminder) could not be written.
+pub const FILES: &str = "file_not_saved";
+/// Start at login could not be turned on or off.
+pub const AUTOSTART: &str = "autostart_unavailable";
 
 impl CommandError {
     /// One of the window's own errors (not the library's).

@@ -16,14 +16,15 @@ use tracing_subscriber::{fmt, EnvFilter, Layer};
 /// Files kept before the oldest is deleted.
 const KEEP_FILES: usize = 7;
 
-/// Starts logging into `dir`. Returns the folder, or `None` when it could not be used (the app
-/// then runs without a log file rather than not at all).
-pub fn init(dir: &Path) -> Option<PathBuf> {
+/// Starts logging into `dir`, in files named `<prefix>.<date>.log` (`psn-auth` for the window,
+/// `psn-auth-watcher` for the watcher). Returns the folder, or `None` when it could not be used
+/// (the app then runs without a log file rather than not at all).
+pub fn init(dir: &Path, prefix: &str) -> Option<PathBuf> {
     let directives = psn_core::log::directives(0, "info");
     let filter = || EnvFilter::try_new(&directives).unwrap_or_else(|_| EnvFilter::new("info"));
     let file = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
-        .filename_prefix("psn-auth")
+        .filename_prefix(prefix)
         .filename_suffix("log")
         .max_log_files(KEEP_FILES)
         .build(dir);

@@ -4,7 +4,8 @@
 //! go through the same cross-process lock as the CLI, so a concurrent `psn-auth token` never
 //! causes a second refresh. The window hears `accounts-changed` after a refresh and
 //! `refresh-failed` (the error as commands send it, plus whether the refresher stopped) when one
-//! fails.
+//! fails. In the watcher, each pass also sends the reminders that are due
+//! ([`crate::notifications`]).
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -100,6 +101,7 @@ async fn pass<R: Runtime>(app: &AppHandle<R>) -> Option<Duration> {
                     .unwrap()
                     .succeeded(&account.account_id, now);
                 let _ = app.emit("accounts-changed", ());
+                crate::tray::changed(app);
             }
             Err(e) => {
                 let after = state
@@ -109,6 +111,9 @@ async fn pass<R: Runtime>(app: &AppHandle<R>) -> Option<Duration> {
                     .unwrap()
                     .failed(account, &e, now);
                 tracing::warn!(account = %account.account_id, kind = %e.kind(), ?after, "background refresh failed");
+                if after == AfterFailure::Stopped && state.is_watcher() {
+                    crate::notifications::refresh_failed(app, &account.account_id, e.kind()).await;
+                }
                 let _ = app.emit(
                     "refresh-failed",
                     RefreshFailed {
@@ -123,6 +128,9 @@ async fn pass<R: Runtime>(app: &AppHandle<R>) -> Option<Duration> {
     if refreshed {
         // New deadlines, or a stop: the next wake is computed from the file as it now is.
         list = accounts.list().await.ok()?;
+    }
+    if state.is_watcher() {
+        crate::notifications::remind(app).await;
     }
     let now = Utc::now();
     let wake = state

@@ -155,11 +155,11 @@ pub async fn sign_in_here<R: Runtime>(
             && !closed_settled.swap(true, Ordering::AcqRel)
         {
             tracing::info!("sign-in window closed before a sign-in");
-            let _ = closed_app.emit_to("main", EVENT, Outcome::Closed);
+            let _ = closed_app.emit_to(crate::background::MAIN, EVENT, Outcome::Closed);
         }
     });
     // Quitting the main window ends the attempt too: the app must not linger on this one.
-    if let Some(main) = app.get_webview_window("main") {
+    if let Some(main) = app.get_webview_window(crate::background::MAIN) {
         let sign_in = window.clone();
         main.on_window_event(move |event| {
             if matches!(event, tauri::WindowEvent::Destroyed) {
@@ -186,7 +186,9 @@ fn settle<R: Runtime>(window: &WebviewWindow<R>, settled: &AtomicBool, outcome: 
     }
     tracing::info!(outcome = outcome.name(), "sign-in window settled");
     let _ = window.destroy();
-    let _ = window.app_handle().emit_to("main", EVENT, outcome);
+    let _ = window
+        .app_handle()
+        .emit_to(crate::background::MAIN, EVENT, outcome);
 }
 
 /// Reads the auth base's cookies; with an `npsso` there, closes the window and signs in.
@@ -235,7 +237,7 @@ fn read_npsso<R: Runtime>(
                 Err(error) => Outcome::Failed { error },
             },
         };
-        let _ = app.emit_to("main", EVENT, outcome);
+        let _ = app.emit_to(crate::background::MAIN, EVENT, outcome);
     });
 }
 

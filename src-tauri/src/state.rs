@@ -9,6 +9,7 @@ use psn_standin::StandIn;
 use serde::Serialize;
 use tokio::sync::RwLock;
 
+use crate::background::Watch;
 use crate::clipboard::SecretClipboard;
 use crate::error::{CommandError, CommandResult};
 use crate::refresher::RefreshControl;
@@ -20,11 +21,15 @@ pub struct Launch {
     pub namespace: Namespace,
     /// Keeps the demo stand-in serving while the app runs.
     pub demo: Option<StandIn>,
+    /// `--background`: run as the watcher (tray, refresh, reminders) with no window.
+    pub background: bool,
 }
 
 impl Launch {
-    /// From the command line and environment: `--demo`, `PSN_AUTH_BASE_URL`, `PSN_API_BASE_URL`.
+    /// From the command line and environment: `--demo`, `--background`, `PSN_AUTH_BASE_URL`,
+    /// `PSN_API_BASE_URL`.
     pub fn from_args(args: &[String]) -> Result<Self, String> {
+        let background = args.iter().any(|a| a == "--background");
         if args.iter().any(|a| a == "--demo") {
             let standin =
                 tauri::async_runtime::block_on(StandIn::start(psn_standin::Config::demo()))
@@ -34,6 +39,7 @@ impl Launch {
                 endpoints,
                 namespace: Namespace::Demo,
                 demo: Some(standin),
+                background,
             });
         }
         let endpoints = Endpoints::from_env().map_err(|e| e.to_string())?;
@@ -41,6 +47,7 @@ impl Launch {
             namespace: Namespace::for_endpoints(&endpoints),
             endpoints,
             demo: None,
+            background,
         })
     }
 }
@@ -54,6 +61,8 @@ pub struct AppInfo {
     pub overrides: Vec<String>,
     pub session_only: bool,
     pub clipboard_clear_secs: u64,
+    /// Whether PSN Auth starts (in the tray) at login; `None` where that cannot be told.
+    pub start_at_login: Option<bool>,
 }
 
 pub struct AppState {
@@ -63,6 +72,8 @@ pub struct AppState {
     pub clipboard: SecretClipboard,
     /// The background refresher's schedule, told when the user acts.
     pub refresh: RefreshControl,
+    /// What the window opens on (a clicked reminder).
+    pub watch: Watch,
     signing_in: AtomicBool,
     /// The NPSSO Paste read from the clipboard, kept here for the next sign-in (the page never
     /// holds it).
@@ -80,6 +91,7 @@ impl AppState {
             accounts: RwLock::new(None),
             clipboard: SecretClipboard::from_env(),
             refresh: RefreshControl::default(),
+            watch: Watch::default(),
             signing_in: AtomicBool::new(false),
             pasted: Default::default(),
             avatars: Default::default(),
@@ -92,6 +104,16 @@ impl AppState {
         let accounts = Accounts::new(state.client.clone(), vault);
         *state.accounts.try_write().expect("fresh lock") = Some(Ok(accounts));
         Ok(state)
+    }
+
+    /// Started with `--background`: the watcher (tray, refresh, reminders), never a window.
+    pub fn is_watcher(&self) -> bool {
+        self.launch.background
+    }
+
+    /// Whose keychain entries and settings folder are in use.
+    pub fn namespace(&self) -> &Namespace {
+        &self.launch.namespace
     }
 
     pub fn is_demo(&self) -> bool {
@@ -160,6 +182,7 @@ impl AppState {
             overrides: self.launch.endpoints.overrides.clone(),
             session_only: result.as_ref().is_ok_and(|a| a.vault().is_session_only()),
             clipboard_clear_secs: self.clipboard.clear_after().as_secs(),
+            start_at_login: None,
         }
     }
 
@@ -181,6 +204,7 @@ impl AppState {
         let view = AppView {
             info: self.info().await,
             screen: self.screen().await,
+            open_wizard_for: self.watch.take_wizard_for(),
         };
         tracing::debug!(
             elapsed_ms = psn_core::log::elapsed_ms(started),
@@ -217,6 +241,60 @@ impl AppState {
         Some(data_url)
     }
 
+    /// Refreshes `account_id` now (the dashboard's and the tray's "Refresh now").
+    pub async fn refresh_now<R: tauri::Runtime>(
+        &self,
+        app: &tauri::AppHandle<R>,
+        account_id: &str,
+    ) -> CommandResult<psn_core::AccountSummary> {
+        use tauri::Emitter;
+        self.refresh.user_acted(account_id);
+        let summary = self.accounts().await?.refresh_now(Some(account_id)).await?;
+        let _ = app.emit("accounts-changed", ());
+        crate::tray::changed(app);
+        Ok(summary)
+    }
+
+    /// Writes the account's calendar reminder into the Downloads folder (else the home folder)
+    /// as `psn-auth-<label>.ics`, replacing an older one; the path.
+    pub async fn save_calendar_reminder(&self, account_id: &str) -> CommandResult<String> {
+        let account = self.accounts().await?.summary(account_id).await?;
+        let text = psn_core::reminders::calendar(&account, chrono::Utc::now());
+        let dir = dirs_download().ok_or_else(|| {
+            CommandError::app(
+                crate::error::FILES,
+                psn_core::Remedy::Other,
+                "There is no Downloads or home folder to save the calendar file in.",
+            )
+        })?;
+        let safe: String = account
+            .label
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let path = dir.join(format!("psn-auth-{safe}.ics"));
+        std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::write(&path, text))
+            .map_err(|e| {
+                CommandError::app(
+                    crate::error::FILES,
+                    psn_core::Remedy::Other,
+                    format!(
+                        "The calendar file could not be saved in {}: {e}",
+                        dir.display()
+                    ),
+                )
+            })?;
+        tracing::info!(account = %account_id, "calendar reminder saved");
+        Ok(path.display().to_string())
+    }
+
     /// Keeps (or forgets, with `None`) the NPSSO Paste found.
     pub fn keep_pasted(&self, npsso: Option<psn_core::Npsso>) {
         *self.pasted.lock().unwrap() = npsso;
@@ -247,4 +325,9 @@ impl Drop for SignInGuard<'_> {
     fn drop(&mut self) {
         self.0.store(false, Ordering::Release);
     }
+}
+
+/// The user's Downloads folder, else their home folder.
+fn dirs_download() -> Option<std::path::PathBuf> {
+    dirs::download_dir().or_else(dirs::home_dir)
 }

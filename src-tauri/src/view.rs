@@ -39,6 +39,9 @@ impl Screen {
 pub struct AppView {
     pub info: AppInfo,
     pub screen: Screen,
+    /// A reminder was clicked: open the wizard to sign this account in again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_wizard_for: Option<String>,
 }
 
 /// A sign-in's answer: who signed in, and the dashboard built from what was just written

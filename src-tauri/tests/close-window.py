@@ -5,7 +5,9 @@ with no window manager, and WebDriver reaches only the app's main webview, so th
 test closes the app's second window the way a user would. Plain Xlib through ctypes (libX11
 comes with GTK). Exits 0 when a window was asked, 1 when none matched.
 
-Usage: close-window.py TEXT
+Usage: close-window.py TEXT [PID]
+With PID, only windows whose _NET_WM_PID is PID (tests running side by side each close their
+own app's window).
 """
 import ctypes
 import ctypes.util
@@ -44,6 +46,11 @@ xlib.XQueryTree.argtypes = [ctypes.c_void_p, Window, ctypes.POINTER(Window), cty
 xlib.XFetchName.argtypes = [ctypes.c_void_p, Window, ctypes.POINTER(ctypes.c_char_p)]
 xlib.XSendEvent.argtypes = [ctypes.c_void_p, Window, ctypes.c_int, ctypes.c_long, ctypes.POINTER(XEvent)]
 xlib.XFlush.argtypes = [ctypes.c_void_p]
+xlib.XGetWindowProperty.argtypes = [ctypes.c_void_p, Window, Atom, ctypes.c_long, ctypes.c_long,
+                                    ctypes.c_int, Atom, ctypes.POINTER(Atom),
+                                    ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_ulong),
+                                    ctypes.POINTER(ctypes.c_ulong),
+                                    ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte))]
 xlib.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
 
 # Windows come and go while the tree is walked (WebKit makes and drops its own): Xlib's
@@ -63,17 +70,32 @@ def windows(display, parent):
         yield from windows(display, children[i])
 
 
+def window_pid(display, window, atom):
+    kind, fmt, count, after = Atom(), ctypes.c_int(), ctypes.c_ulong(), ctypes.c_ulong()
+    data = ctypes.POINTER(ctypes.c_ubyte)()
+    ok = xlib.XGetWindowProperty(display, window, atom, 0, 1, 0, 6,  # XA_CARDINAL
+                                 ctypes.byref(kind), ctypes.byref(fmt), ctypes.byref(count),
+                                 ctypes.byref(after), ctypes.byref(data))
+    if ok != 0 or count.value < 1 or fmt.value != 32:
+        return None
+    return ctypes.cast(data, ctypes.POINTER(ctypes.c_long))[0]
+
+
 def main():
     text = sys.argv[1].encode()
+    pid = int(sys.argv[2]) if len(sys.argv) > 2 else None
     display = xlib.XOpenDisplay(None)
     if not display:
         sys.exit("close-window: no X display")
     protocols = xlib.XInternAtom(display, b"WM_PROTOCOLS", 0)
     delete = xlib.XInternAtom(display, b"WM_DELETE_WINDOW", 0)
+    pid_atom = xlib.XInternAtom(display, b"_NET_WM_PID", 0)
     asked = 0
     for window in windows(display, xlib.XDefaultRootWindow(display)):
         name = ctypes.c_char_p()
         if xlib.XFetchName(display, window, ctypes.byref(name)) and name.value and text in name.value:
+            if pid is not None and window_pid(display, window, pid_atom) != pid:
+                continue
             event = XEvent()
             event.xclient.type = 33  # ClientMessage
             event.xclient.window = window

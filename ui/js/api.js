@@ -31,7 +31,8 @@ async function invoke(command, args) {
 }
 
 export const api = {
-  /** {info, screen}: banners and the screen to show (src-tauri/src/view.rs). */
+  /** {info, screen, openWizardFor?}: banners, start at login and the screen to show
+   *  (src-tauri/src/view.rs). */
   appView: () => invoke('app_view'),
   /** The screen the data calls for now: {screen: 'keychain'|'error'|'welcome'|'dashboard', data}. */
   screen: () => invoke('screen'),
@@ -53,6 +54,10 @@ export const api = {
   refreshNow: (accountId) => invoke('refresh_now', { accountId }),
   switchAccount: (accountId) => invoke('switch_account', { accountId }),
   signOut: (accountId) => invoke('sign_out', { accountId }),
+  /** Turns start at login on or off; resolves to the state it is now in. */
+  setStartAtLogin: (enabled) => invoke('set_start_at_login', { enabled }),
+  /** Saves the account's calendar reminder (.ics); resolves to the file's path. */
+  saveCalendarReminder: (accountId) => invoke('save_calendar_reminder', { accountId }),
   /** Tells the backend the first real screen has painted (start-up timing; otherwise a no-op). */
   uiReady: (times) => invoke('ui_ready', { times }),
 };

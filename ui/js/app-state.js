@@ -21,6 +21,7 @@ export const state = {
   info: null, // banners: {version, demo, overrides, sessionOnly, clipboardClearSecs}
   screen: null, // the backend's {screen, data}; null until the first answer
   wizardOpen: false, // the user opened the wizard over the dashboard
+  openWizardFor: null, // a clicked reminder opened this window for that account
   wizard: initialWizard(),
   notices: [], // failed refreshes: {accountId, kind, remedy, message}
   avatars: new Map(), // accountId -> data: URL, or null while unknown / when there is none
@@ -70,6 +71,7 @@ export function applyView(view) {
   if (view && typeof view === 'object') {
     if (view.info) state.info = view.info;
     if (view.screen) state.screen = view.screen;
+    if (view.openWizardFor) state.openWizardFor = view.openWizardFor;
   }
 }
 

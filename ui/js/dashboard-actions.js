@@ -1,4 +1,5 @@
-// What the dashboard's buttons do: copy a token (in Rust), refresh, switch account, sign out.
+// What the dashboard's buttons do: copy a token (in Rust), refresh, switch account, sign out,
+// start at login, and the calendar reminder.
 
 import { api } from './api.js';
 import {
@@ -6,7 +7,7 @@ import {
 } from './app-state.js';
 import { withNotice, withoutNotice } from './notices.js';
 import {
-  copiedToast, REFRESHED_TOAST, signedOutToast, switchedToast,
+  calendarSavedToast, copiedToast, REFRESHED_TOAST, signedOutToast, startAtLoginToast, switchedToast,
 } from './toasts.js';
 import { byId } from './dom.js';
 import { showToast } from './toast-ui.js';
@@ -75,4 +76,48 @@ export async function signOut() {
   }
   await loadScreen();
   focusIfLost(byId('account-switcher'));
+}
+
+/** Shows whether PSN Auth starts at login (from the first view: `null` where it cannot). */
+export function showStartAtLogin(enabled) {
+  const box = byId('start-at-login');
+  box.checked = enabled === true;
+  box.disabled = enabled == null;
+}
+
+/** The start-at-login check box changed. */
+export async function setStartAtLogin(enabled) {
+  const box = byId('start-at-login');
+  box.disabled = true;
+  try {
+    const now = await api.setStartAtLogin(enabled);
+    box.checked = Boolean(now);
+    showToast(startAtLoginToast(Boolean(now)));
+  } catch (err) {
+    box.checked = !enabled;
+    errorToast(err);
+  } finally {
+    box.disabled = false;
+  }
+}
+
+/** "Add a reminder to my calendar": the .ics file is saved in Rust; the page shows where. */
+export async function addCalendarReminder() {
+  const account = activeAccount();
+  const button = byId('add-calendar');
+  if (!account || button.disabled) return;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    const path = await api.saveCalendarReminder(account.accountId);
+    const saved = byId('calendar-saved');
+    saved.textContent = `Saved as ${path}`;
+    saved.hidden = false;
+    showToast(calendarSavedToast(path));
+  } catch (err) {
+    errorToast(err);
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
 }

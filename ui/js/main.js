@@ -12,7 +12,7 @@ import {
   openWizard, pasteFromClipboard, sessionOnlyAndRetry, trySubmit,
 } from './wizard-flow.js';
 import {
-  copyToken, refreshAccount, signOut, switchTo,
+  addCalendarReminder, copyToken, refreshAccount, setStartAtLogin, showStartAtLogin, signOut, switchTo,
 } from './dashboard-actions.js';
 import {
   keychainRetry, keychainSessionOnly, loadFirstView, retryLoad, useSessionOnly,
@@ -69,6 +69,8 @@ function wire() {
   on('copy-refresh', 'click', () => copyToken('refresh'));
   on('refresh-now', 'click', () => refreshAccount(activeAccount()?.accountId));
   on('sign-in-again', 'click', () => openWizard(activeAccount()));
+  on('start-at-login', 'change', (event) => setStartAtLogin(event.target.checked));
+  on('add-calendar', 'click', addCalendarReminder);
   // Keychain screen and load errors
   on('keychain-session-only', 'click', keychainSessionOnly);
   on('keychain-retry', 'click', keychainRetry);
@@ -83,6 +85,8 @@ async function listenToBackend() {
       if (shown === 'dashboard' || shown === 'welcome') loadScreen();
     });
     await onEvent('sign-in-window', onSignInWindowEnded);
+    // A reminder notification was clicked while this window was open.
+    await onEvent('open-wizard', (accountId) => openWizardFor(accountId));
     await onEvent('refresh-failed', (payload) => {
       if (!payload || !payload.accountId) return;
       state.notices = withNotice(state.notices, payload.accountId, payload);
@@ -97,5 +101,21 @@ state.pageTimes.scriptsRan = pageNow();
 wire();
 setInterval(tick, 1000);
 listenToBackend();
+/** Opens the wizard to sign `accountId` in again (a clicked reminder). */
+function openWizardFor(accountId) {
+  const account = accountId ? findAccount(accountId) : null;
+  if (account) openWizard(account);
+}
+
+async function start() {
+  await loadFirstView();
+  // The window was opened by a clicked reminder: straight to that account's wizard.
+  if (state.openWizardFor) {
+    openWizardFor(state.openWizardFor);
+    state.openWizardFor = null;
+  }
+  showStartAtLogin(state.info?.startAtLogin);
+}
+
 render();
-loadFirstView();
+start();

@@ -21,6 +21,16 @@ export function signedOutToast(label) {
   return label ? `Signed out of ${label}` : 'Signed out';
 }
 
+export function calendarSavedToast(path) {
+  return `Calendar reminder saved: ${path}. Open it to add it to your calendar.`;
+}
+
+export function startAtLoginToast(enabled) {
+  return enabled
+    ? 'PSN Auth will start in the tray when you log in'
+    : 'PSN Auth will no longer start when you log in';
+}
+
 export const SESSION_ONLY_TOAST = 'Tokens are kept in memory until PSN Auth quits';
 
 export const KEYCHAIN_STILL_MISSING_TOAST = 'The keychain is still not available';

@@ -89,6 +89,11 @@ export function fakeBackend({ keychainError = null, ...info } = {}) {
         case 'ui_ready':
           return null;
         case 'avatar': return b.avatars?.[args.accountId] ?? null;
+        case 'set_start_at_login': b.info.startAtLogin = args.enabled; return args.enabled;
+        case 'save_calendar_reminder': {
+          const a = b.accounts.find((x) => x.accountId === args.accountId);
+          return `/home/user/Downloads/psn-auth-${a.label}.ics`;
+        }
         case 'copy_token': return { clearsInSecs: b.info.clipboardClearSecs };
         case 'refresh_now': return b.accounts.find((a) => a.accountId === args.accountId);
         case 'switch_account': b.activeId = args.accountId; return b.accounts.find((a) => a.accountId === args.accountId);

@@ -211,9 +211,9 @@ fn local_date(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local).format("%a %-d %b %Y").to_string()
 }
 
-/// "7 days", "a day", "5 hours", for the time left.
-fn describe_left(left: Duration) -> String {
-    let days = left.num_days();
+/// "7 days", "a day", "5 hours", for the time left (to the nearest day or hour).
+pub fn describe_left(left: Duration) -> String {
+    let days = (left + Duration::hours(12)).num_days();
     let hours = left.num_hours();
     match (days, hours) {
         (d, _) if d > 1 => format!("{d} days"),

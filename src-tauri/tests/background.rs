@@ -1,0 +1,393 @@
+//! Keeping watch with no window, with the real binary: the watcher (`--background`) sends a
+//! reminder through a real notification server (Debian's dunst on the tests' private session
+//! bus, each `Notify` call recorded with dbus-monitor) once and never again after a restart,
+//! with no token in it; closing the window ends the window process and every WebKit process,
+//! the watcher stays with none, and opening the app again shows the dashboard (WebDriver).
+
+mod webdriver;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use psn_core::vault::Namespace;
+use psn_core::{Accounts, Endpoints, PsnClient, Vault};
+use psn_standin::{Config, StandIn};
+use webdriver::{Driver, Session};
+
+fn ready() -> bool {
+    let keyring = std::env::var_os("PSN_AUTH_TEST_KEYRING").is_some();
+    let display = std::env::var_os("DISPLAY").is_some();
+    if keyring && display {
+        return true;
+    }
+    eprintln!("skipped: needs Xvfb and the private gnome-keyring that scripts/test starts");
+    false
+}
+
+fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_psn-auth-app"))
+}
+
+/// A stand-in whose account `online_id` has `refresh_days` left, signed in through the
+/// library into the keychain and settings of the stand-in's own namespace (as `psn-auth
+/// login` would).
+async fn signed_in(online_id: &str, refresh_days: i64) -> StandIn {
+    let standin = StandIn::start(Config {
+        online_id: online_id.into(),
+        refresh_ttl_secs: refresh_days * 86_400,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    // The namespace the app uses with PSN_AUTH_BASE_URL and PSN_API_BASE_URL set to it.
+    let url = standin.url();
+    let endpoints = Endpoints::from_vars(Some(&url), Some(&url)).unwrap();
+    let vault = Vault::open(&Namespace::for_endpoints(&endpoints)).unwrap();
+    let accounts = Accounts::new(PsnClient::new(endpoints).unwrap(), vault);
+    let npsso = psn_core::parse_npsso(&standin.npsso()).unwrap();
+    accounts.sign_in(&npsso).await.unwrap();
+    standin
+}
+
+/// The app, pointed at `standin`, with `args`; its stderr lines are collected.
+struct App {
+    child: Child,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl App {
+    fn start(standin: &StandIn, args: &[&str]) -> App {
+        let mut child = Command::new(app_binary())
+            .args(args)
+            .env("PSN_AUTH_BASE_URL", standin.url())
+            .env("PSN_API_BASE_URL", standin.url())
+            .env_remove("PSN_AUTH_NO_WATCHER")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        App { child, lines }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits until a stderr line contains `needle`.
+    fn wait_for_line(&self, needle: &str, within: Duration) {
+        let found = wait_until(within, || {
+            self.lines
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|l| l.contains(needle))
+        });
+        assert!(
+            found,
+            "no line with {needle:?} in:\n{}",
+            self.lines.lock().unwrap().join("\n")
+        );
+    }
+
+    fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status();
+        if !wait_until(Duration::from_secs(10), || {
+            matches!(self.child.try_wait(), Ok(Some(_)))
+        }) {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_until(within: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < within {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    done()
+}
+
+fn name_owned(name: &str) -> bool {
+    Command::new("dbus-send")
+        .args([
+            "--session",
+            "--dest=org.freedesktop.DBus",
+            "--print-reply",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            &format!("string:{name}"),
+        ])
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
+}
+
+/// A notification server on the session bus (dunst, started once for this test binary) and a
+/// record of every `Notify` call made on the bus from now on.
+struct Notifications {
+    monitor: Child,
+    text: Arc<Mutex<String>>,
+}
+
+impl Notifications {
+    fn record() -> Notifications {
+        static SERVER: OnceLock<Mutex<Option<Child>>> = OnceLock::new();
+        SERVER.get_or_init(|| {
+            let child = (!name_owned("org.freedesktop.Notifications")).then(|| {
+                Command::new("dunst")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("dunst is installed (scripts/setup --test installs it)")
+            });
+            Mutex::new(child)
+        });
+        assert!(
+            wait_until(Duration::from_secs(10), || name_owned(
+                "org.freedesktop.Notifications"
+            )),
+            "no notification server on the session bus"
+        );
+        let mut monitor = Command::new("dbus-monitor")
+            .arg("interface='org.freedesktop.Notifications',member='Notify'")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let text = Arc::new(Mutex::new(String::new()));
+        let sink = text.clone();
+        let stdout = monitor.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let mut all = sink.lock().unwrap();
+                all.push_str(&line);
+                all.push('\n');
+            }
+        });
+        // dbus-monitor has subscribed once it printed its own NameAcquired signal.
+        assert!(wait_until(Duration::from_secs(5), || text
+            .lock()
+            .unwrap()
+            .contains("NameAcquired")));
+        Notifications { monitor, text }
+    }
+
+    /// The `Notify` calls whose text mentions `needle`, each as dbus-monitor printed it.
+    fn mentioning(&self, needle: &str) -> Vec<String> {
+        self.text
+            .lock()
+            .unwrap()
+            .split("method call")
+            .filter(|call| call.contains("member=Notify") && call.contains(needle))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn all(&self) -> String {
+        self.text.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Notifications {
+    fn drop(&mut self) {
+        let _ = self.monitor.kill();
+        let _ = self.monitor.wait();
+    }
+}
+
+/// Processes whose parent is `pid`: (pid, command name).
+fn children(pid: u32) -> Vec<(u32, String)> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let child: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // pid (comm) state ppid ...
+            let (comm, rest) = stat.split_once(" (")?.1.rsplit_once(") ")?;
+            let ppid: u32 = rest.split_whitespace().nth(1)?.parse().ok()?;
+            (ppid == pid).then(|| (child, comm.to_owned()))
+        })
+        .collect()
+}
+
+fn is_webkit(name: &str) -> bool {
+    name.starts_with("WebKit")
+}
+
+fn cmdline(pid: u32) -> Vec<String> {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|raw| {
+            raw.split(|b| *b == 0)
+                .filter(|a| !a.is_empty())
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|s| s.rsplit_once(") ").is_some_and(|(_, r)| r.starts_with('Z')))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_watcher_reminds_once_by_online_id_and_never_shows_a_token() {
+    if !ready() {
+        return;
+    }
+    let standin = signed_in("WatchThreeDays", 3).await;
+    let notes = Notifications::record();
+
+    let watcher = App::start(&standin, &["--background"]);
+    watcher.wait_for_line("reminders checked", Duration::from_secs(60));
+    let arrived = wait_until(Duration::from_secs(10), || {
+        !notes.mentioning("WatchThreeDays").is_empty()
+    });
+    assert!(
+        arrived,
+        "no reminder arrived:\n{}\nwatcher:\n{}",
+        notes.all(),
+        watcher.lines.lock().unwrap().join("\n")
+    );
+    let reminders = notes.mentioning("WatchThreeDays");
+    assert_eq!(reminders.len(), 1, "{reminders:#?}");
+    let reminder = &reminders[0];
+    assert!(
+        reminder.contains("WatchThreeDays needs a new sign-in within 3 days"),
+        "{reminder}"
+    );
+    assert!(reminder.contains("sign in again"), "{reminder}");
+    // The watcher never starts WebKit.
+    let kids = children(watcher.pid());
+    assert!(!kids.iter().any(|(_, n)| is_webkit(n)), "{kids:?}");
+    watcher.stop();
+
+    // Started again (as at the next login): the reminder is remembered, not repeated.
+    let again = App::start(&standin, &["--background"]);
+    again.wait_for_line("reminders checked", Duration::from_secs(60));
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        notes.mentioning("WatchThreeDays").len(),
+        1,
+        "{}",
+        notes.all()
+    );
+    again.stop();
+
+    for secret in standin.issued_secrets() {
+        assert!(
+            !notes.all().contains(&secret),
+            "a secret reached a notification"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_the_window_leaves_only_the_watcher_and_reopening_shows_the_dashboard() {
+    if !ready() {
+        return;
+    }
+    let standin = signed_in("WatchWindow", 50).await;
+    let notes = Notifications::record();
+    let window = App::start(&standin, &[]);
+    let pid = window.pid();
+
+    // The window process starts its WebKit processes and the watcher.
+    let mut webkit = Vec::new();
+    let mut watcher = None;
+    let started = wait_until(Duration::from_secs(60), || {
+        let kids = children(pid);
+        webkit = kids
+            .iter()
+            .filter(|(_, n)| is_webkit(n))
+            .map(|(p, _)| *p)
+            .collect();
+        watcher = kids
+            .iter()
+            .map(|(p, _)| *p)
+            .find(|p| cmdline(*p).iter().any(|a| a == "--background"));
+        webkit.len() >= 2 && watcher.is_some()
+    });
+    assert!(started, "children of the window: {:?}", children(pid));
+    let watcher = watcher.unwrap();
+    // The watcher (its log goes to the window's stderr) is up and holds its lock.
+    window.wait_for_line("reminders checked", Duration::from_secs(60));
+
+    // Closed as a window manager closes it: the window process ends, WebKit with it.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/close-window.py");
+    let asked = wait_until(Duration::from_secs(30), || {
+        Command::new("python3")
+            .arg(&script)
+            .args(["PSN Auth", &pid.to_string()])
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    assert!(asked, "the window was not found to close");
+    let mut window = window;
+    assert!(
+        wait_until(Duration::from_secs(30), || matches!(
+            window.child.try_wait(),
+            Ok(Some(_))
+        )),
+        "the window process did not end"
+    );
+    assert!(
+        wait_until(Duration::from_secs(15), || !webkit
+            .iter()
+            .any(|p| alive(*p))),
+        "WebKit processes left: {webkit:?}"
+    );
+    assert!(alive(watcher), "the watcher ended with the window");
+    let kids = children(watcher);
+    assert!(!kids.iter().any(|(_, n)| is_webkit(n)), "{kids:?}");
+    // The first close into the tray says so, and how to quit.
+    assert!(
+        wait_until(Duration::from_secs(10), || !notes
+            .mentioning("PSN Auth is still running")
+            .is_empty()),
+        "{}\nwindow:\n{}",
+        notes.all(),
+        window.lines.lock().unwrap().join("\n")
+    );
+    assert!(notes
+        .mentioning("PSN Auth is still running")
+        .iter()
+        .all(|n| n.contains("Quit PSN Auth")));
+
+    // Opening the app again (what the tray's Open runs): the dashboard, and still one watcher.
+    let driver = Driver::start(&[
+        ("PSN_AUTH_BASE_URL", standin.url()),
+        ("PSN_API_BASE_URL", standin.url()),
+    ]);
+    let s = Session::start(&driver, &app_binary()).await;
+    let name = s.text_containing("account-name", "WatchWindow").await;
+    assert_eq!(name.trim(), "WatchWindow");
+    s.quit().await;
+    drop(driver);
+    assert!(alive(watcher));
+
+    let _ = Command::new("kill")
+        .args(["-TERM", &watcher.to_string()])
+        .status();
+    assert!(wait_until(Duration::from_secs(10), || !alive(watcher)));
+}
