@@ -250,13 +250,17 @@ fn autostart_error(e: impl std::fmt::Display) -> CommandError {
     )
 }
 
-/// Whether PSN Auth starts at login.
+/// Whether PSN Auth starts at login (an error where the autostart plugin is not set up).
 pub fn start_at_login<R: Runtime>(app: &AppHandle<R>) -> CommandResult<bool> {
-    app.autolaunch().is_enabled().map_err(autostart_error)
+    app.try_state::<tauri_plugin_autostart::AutoLaunchManager>()
+        .ok_or_else(|| autostart_error("not available"))?
+        .is_enabled()
+        .map_err(autostart_error)
 }
 
 /// Turns start at login on or off; the state it is in afterwards.
 pub fn set_start_at_login<R: Runtime>(app: &AppHandle<R>, enabled: bool) -> CommandResult<bool> {
+    start_at_login(app)?;
     let manager = app.autolaunch();
     let result = if enabled {
         manager.enable()

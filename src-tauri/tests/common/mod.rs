@@ -48,6 +48,11 @@ pub fn harness_with(vault: impl FnOnce() -> Vault) -> Harness {
 }
 
 impl Harness {
+    /// The app, for what Rust calls without IPC (the tray's actions).
+    pub fn handle(&self) -> tauri::AppHandle<tauri::test::MockRuntime> {
+        self._app.handle().clone()
+    }
+
     pub fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         let request = InvokeRequest {
             cmd: cmd.into(),
