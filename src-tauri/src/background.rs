@@ -182,6 +182,7 @@ pub fn watcher_running(state: &AppState) -> bool {
         .read(true)
         .write(true)
         .create(true)
+        .truncate(false)
         .open(&path)
     else {
         return false;

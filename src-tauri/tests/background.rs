@@ -271,6 +271,14 @@ async fn the_watcher_reminds_once_by_online_id_and_never_shows_a_token() {
     );
     let reminders = notes.mentioning("WatchThreeDays");
     assert_eq!(reminders.len(), 1, "{reminders:#?}");
+    // As the desktop shows it (dunst draws at the screen's top right), for the README.
+    std::thread::sleep(Duration::from_millis(500));
+    let shots = webdriver::artifacts_dir();
+    let _ = std::fs::create_dir_all(&shots);
+    let _ = Command::new("import")
+        .args(["-window", "root", "-crop", "520x200+760+0", "+repage"])
+        .arg(shots.join("reminder-notification.png"))
+        .status();
     let reminder = &reminders[0];
     assert!(
         reminder.contains("WatchThreeDays needs a new sign-in within 3 days"),
