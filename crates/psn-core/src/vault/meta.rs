@@ -116,7 +116,7 @@ impl MetaFile {
             Place::Memory(data) => Ok(data.lock().unwrap().clone()),
             Place::Disk(dir) => {
                 let path = dir.join("accounts.json");
-                match std::fs::read(&path) {
+                match retry_if_busy(|| std::fs::read(&path)) {
                     Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
                         settings_error(&path, format!("it is not valid ({e}); delete it to reset"))
                     }),
@@ -151,12 +151,33 @@ fn write_atomically(dir: &Path, data: &MetaData) -> VaultResult<()> {
         let mut file = private_file(&tmp)?;
         file.write_all(&json)?;
         file.sync_all()?;
-        std::fs::rename(&tmp, &path)
+        retry_if_busy(|| std::fs::rename(&tmp, &path))
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(fail)
+}
+
+/// On Windows a file that another process has open, or that is being replaced, can refuse to
+/// be read or replaced for a moment ("Access denied", os error 5; virus scanners and indexers
+/// do this too, and Wine does it under load): tried again for up to about a second. Elsewhere,
+/// once.
+fn retry_if_busy<T>(mut op: impl FnMut() -> std::io::Result<T>) -> std::io::Result<T> {
+    let mut tries = 0;
+    loop {
+        match op() {
+            Err(e)
+                if cfg!(windows)
+                    && e.kind() == std::io::ErrorKind::PermissionDenied
+                    && tries < 40 =>
+            {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            other => return other,
+        }
+    }
 }
 
 fn settings_error(path: &Path, reason: String) -> VaultError {
