@@ -1,18 +1,15 @@
-//! Keeping watch with no window. PSN Auth runs as two processes of the same binary:
+//! Handing over to the watcher. PSN Auth runs as two processes:
 //!
-//! - the **window** (`psn-auth-app`): the wizard and the dashboard. Closing it ends the process,
-//!   its webview and every WebKit process with it;
-//! - the **watcher** (`psn-auth-app --background`): the tray icon, the background refresh and the
-//!   reminders. It never creates a webview, so no WebKit process runs while it waits. Start at
-//!   login (`tauri-plugin-autostart`) launches it; the window starts it when it is not running.
-//!   One per settings folder: it holds `watcher.lock` there.
+//! - the **window** (`psn-auth-app`, this crate): the wizard and the dashboard. Closing it ends
+//!   the process, its webview and every WebKit process with it;
+//! - the **watcher** (`psn-auth-watcher`, `crates/psn-auth-watcher`): the tray, the background
+//!   refresh and the reminders, in a process that links no WebKit. The window starts it when
+//!   none runs; start at login runs `psn-auth-app --background`, which starts it and exits.
 //!
-//! The watcher opens the window by starting the window process (`--wizard-for ID` when a
-//! reminder was clicked); a window already open gets those arguments through the
-//! single-instance plugin. Quit stops both (`--quit` to the window).
+//! The watcher opens the window by starting `psn-auth-app` (`--wizard-for ID` for a clicked
+//! reminder); a window already open gets those arguments through the single-instance plugin.
+//! The tray's Quit sends `--quit` to the window and ends the watcher.
 
-use std::fs::File;
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Mutex;
 
@@ -20,14 +17,15 @@ use psn_core::Remedy;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_autostart::ManagerExt as _;
 
+use psn_desktop::watcher::{self as lock, WATCHER_BIN};
+
 use crate::error::{CommandError, CommandResult, AUTOSTART};
-use crate::notifications::{self, Notice};
 use crate::state::AppState;
 
 /// The main window's label (in `tauri.conf.json`, with `"create": false`).
 pub const MAIN: &str = "main";
 
-/// Starts the watcher (what start at login passes).
+/// Starts the watcher and exits (what start at login runs).
 pub const BACKGROUND_ARG: &str = "--background";
 /// Tells a running window to close (the tray's Quit).
 pub const QUIT_ARG: &str = "--quit";
@@ -115,7 +113,7 @@ pub fn second_launch<R: Runtime>(app: &AppHandle<R>, args: &[String]) {
 /// watcher keeps running, a notification says so and how to quit.
 pub fn main_closed<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
-    let watched = watcher_running(&state);
+    let watched = lock::is_running(state.namespace());
     tracing::info!(watched, "window closing");
     if state.is_demo() || !watched {
         return;
@@ -127,15 +125,11 @@ pub fn main_closed<R: Runtime>(app: &AppHandle<R>) {
         }
     });
     if first {
-        notifications::show(
-            app,
-            Notice {
-                title: "PSN Auth is still running".into(),
-                body: "It keeps your tokens fresh and reminds you before you must sign in \
-                       again. To quit, choose Quit PSN Auth in its tray menu."
-                    .into(),
-                open_wizard_for: None,
-            },
+        let _ = psn_desktop::notify::show(
+            "PSN Auth is still running",
+            "It keeps your tokens fresh and reminds you before you must sign in again. To quit, \
+             choose Quit PSN Auth in its tray menu.",
+            None,
         );
     }
 }
@@ -145,99 +139,40 @@ pub fn ensure_watcher(state: &AppState) {
     if state.is_demo() || std::env::var(NO_WATCHER_ENV).is_ok_and(|v| v == "1") {
         return;
     }
-    if watcher_running(state) {
+    if lock::is_running(state.namespace()) {
         return;
     }
-    match spawn_self(&[BACKGROUND_ARG]) {
+    match spawn_watcher() {
         Ok(()) => tracing::info!("watcher started"),
         Err(e) => tracing::warn!("the watcher could not be started: {e}"),
     }
 }
 
-/// Starts this binary again with `args`, detached from this process's life.
-pub fn spawn_self(args: &[&str]) -> std::io::Result<()> {
-    let exe = std::env::current_exe()?;
-    Command::new(exe)
-        .args(args)
+/// Starts `psn-auth-watcher` from this binary's folder (it exits at once if one runs).
+fn spawn_watcher() -> std::io::Result<()> {
+    let path = lock::sibling(WATCHER_BIN)
+        .filter(|p| p.exists())
+        .ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "psn-auth-watcher is not installed beside psn-auth-app",
+            )
+        })?;
+    Command::new(path)
         .stdin(std::process::Stdio::null())
         .spawn()
         .map(drop)
 }
 
-// ------------------------------------------------------------------------------ the watcher
-
-/// `watcher.lock` in the settings folder of the namespace in force.
-fn lock_path(state: &AppState) -> Option<PathBuf> {
-    psn_core::vault::config_dir(state.namespace())
-        .ok()
-        .map(|dir| dir.join("watcher.lock"))
-}
-
-/// True when a watcher holds the lock for this settings folder.
-pub fn watcher_running(state: &AppState) -> bool {
-    let Some(path) = lock_path(state) else {
-        return false;
-    };
-    let Ok(file) = File::options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-    else {
-        return false;
-    };
-    match file.try_lock() {
-        Ok(()) => {
-            let _ = file.unlock();
-            false
+/// `--background` (start at login): starts the watcher and exits.
+pub fn start_watcher_and_exit() -> ! {
+    match spawn_watcher() {
+        Ok(()) => std::process::exit(0),
+        Err(e) => {
+            eprintln!("psn-auth: {e}");
+            std::process::exit(1);
         }
-        Err(_) => true,
     }
-}
-
-/// The watcher's lock file, kept open (and so locked) as app state.
-pub struct WatcherLock(pub File);
-
-/// Takes the watcher's lock; `None` when another watcher holds it. Keep the file for the
-/// process's life.
-pub fn claim_watcher(state: &AppState) -> Option<File> {
-    let path = lock_path(state)?;
-    if let Some(dir) = path.parent() {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        let _ = builder.create(dir);
-    }
-    let file = File::options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .ok()?;
-    file.try_lock().ok()?;
-    Some(file)
-}
-
-/// The watcher opens the window (on the wizard for `account`, if given).
-pub fn open_window(account: Option<&str>) {
-    let result = match account {
-        Some(id) => spawn_self(&[WIZARD_FOR_ARG, id]),
-        None => spawn_self(&[]),
-    };
-    if let Err(e) = result {
-        tracing::warn!("the window could not be started: {e}");
-    }
-}
-
-/// The tray's Quit: closes the window, if one is open, and ends the watcher.
-pub fn quit<R: Runtime>(app: &AppHandle<R>) {
-    if let Err(e) = spawn_self(&[QUIT_ARG]) {
-        tracing::warn!("the window could not be told to quit: {e}");
-    }
-    app.exit(0);
 }
 
 // ------------------------------------------------------------------------------ start at login
@@ -270,7 +205,6 @@ pub fn set_start_at_login<R: Runtime>(app: &AppHandle<R>, enabled: bool) -> Comm
     };
     result.map_err(autostart_error)?;
     tracing::info!(enabled, "start at login changed");
-    crate::tray::changed(app);
     start_at_login(app)
 }
 

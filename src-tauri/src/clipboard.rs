@@ -1,125 +1,22 @@
-//! Copying a token: done here, in Rust, so the webview never holds a full token.
-//!
-//! The copy is marked secret where the platform allows (arboard's exclude-from-history: the
-//! `x-kde-passwordManagerHint` on Linux, Windows' history/cloud exclusion, macOS's concealed
-//! type), and cleared after a delay, or when the app quits, but only if the clipboard still holds
-//! what was copied: something the user copied since is left alone. tauri-plugin-clipboard-manager
-//! is not used because it offers no way to mark a copy as secret.
-
-use std::sync::Mutex;
-use std::time::Duration;
+//! Copying a token for the window's Copy buttons: the value is read from the keychain and put
+//! on the clipboard in Rust ([`psn_desktop::clipboard`]: marked secret, cleared later); the
+//! webview never holds it.
 
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, Runtime};
-use zeroize::Zeroizing;
 
-use crate::error::{CommandError, CommandResult, CLIPBOARD};
+use psn_desktop::clipboard::ClipboardError;
+
+use crate::error::CommandResult;
+use crate::error::{CommandError, CLIPBOARD};
 use crate::state::AppState;
 
-#[cfg(target_os = "macos")]
-use arboard::SetExtApple as _;
-#[cfg(target_os = "linux")]
-use arboard::SetExtLinux as _;
-#[cfg(target_os = "windows")]
-use arboard::SetExtWindows as _;
+pub use psn_desktop::clipboard::SecretClipboard;
 
-/// Default delay before a copied token is wiped from the clipboard.
-pub const DEFAULT_CLEAR_AFTER: Duration = Duration::from_secs(30);
-/// Environment variable that changes it (seconds; 0 keeps the copy until the app quits).
-pub const ENV_CLEAR_AFTER: &str = "PSN_AUTH_CLIPBOARD_CLEAR_SECS";
-
-pub struct SecretClipboard {
-    /// Created on first use; on X11 it must live on so the copy stays available.
-    clipboard: Mutex<Option<arboard::Clipboard>>,
-    /// What we put there last, with a generation so a late clear spares a newer copy.
-    last: Mutex<Option<(u64, Zeroizing<String>)>>,
-    clear_after: Duration,
-}
-
-impl SecretClipboard {
-    pub fn new(clear_after: Duration) -> Self {
-        Self {
-            clipboard: Mutex::new(None),
-            last: Mutex::new(None),
-            clear_after,
-        }
+impl From<ClipboardError> for CommandError {
+    fn from(error: ClipboardError) -> Self {
+        CommandError::app(CLIPBOARD, psn_core::Remedy::RetryLater, error.to_string())
     }
-
-    /// Reads `PSN_AUTH_CLIPBOARD_CLEAR_SECS`, defaulting to 30 s.
-    pub fn from_env() -> Self {
-        let secs = std::env::var(ENV_CLEAR_AFTER)
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        Self::new(secs.map_or(DEFAULT_CLEAR_AFTER, Duration::from_secs))
-    }
-
-    pub fn clear_after(&self) -> Duration {
-        self.clear_after
-    }
-
-    fn with<T>(&self, f: impl FnOnce(&mut arboard::Clipboard) -> T) -> CommandResult<T> {
-        let mut slot = self.clipboard.lock().unwrap();
-        if slot.is_none() {
-            *slot = Some(arboard::Clipboard::new().map_err(unavailable)?);
-        }
-        Ok(f(slot.as_mut().expect("just set")))
-    }
-
-    /// Puts a secret on the clipboard, marked secret. Returns the generation to clear later.
-    pub fn copy_secret(&self, value: &str) -> CommandResult<u64> {
-        self.with(|c| c.set().exclude_from_history().text(value.to_owned()))?
-            .map_err(unavailable)?;
-        let mut last = self.last.lock().unwrap();
-        let generation = last.as_ref().map_or(1, |(g, _)| g + 1);
-        *last = Some((generation, Zeroizing::new(value.to_owned())));
-        Ok(generation)
-    }
-
-    /// Clears the clipboard if it still holds copy `generation`.
-    pub fn clear_if_unchanged(&self, generation: u64) {
-        let mut last = self.last.lock().unwrap();
-        let Some((g, value)) = last.as_ref() else {
-            return;
-        };
-        if *g != generation {
-            return;
-        }
-        let still_there = self
-            .with(|c| c.get_text().ok())
-            .ok()
-            .flatten()
-            .is_some_and(|text| Zeroizing::new(text).as_str() == value.as_str());
-        if still_there {
-            let _ = self.with(|c| c.clear());
-        }
-        *last = None;
-    }
-
-    /// On quit: clears whatever we copied last, if it is still there.
-    pub fn clear_on_exit(&self) {
-        let generation = self.last.lock().unwrap().as_ref().map(|(g, _)| *g);
-        if let Some(g) = generation {
-            self.clear_if_unchanged(g);
-        }
-    }
-
-    /// Text on the clipboard, for the wizard's Paste button.
-    pub fn read_text(&self) -> CommandResult<String> {
-        self.with(|c| c.get_text())?.or_else(|e| match e {
-            arboard::Error::ContentNotAvailable => Ok(String::new()),
-            other => Err(unavailable(other)),
-        })
-    }
-}
-
-fn unavailable(error: arboard::Error) -> CommandError {
-    tracing::warn!("clipboard: {error}");
-    CommandError::app(
-        CLIPBOARD,
-        psn_core::Remedy::RetryLater,
-        "The clipboard could not be used. Try again; on Linux, check that a desktop session (X11 \
-         or Wayland) is running.",
-    )
 }
 
 /// Which token to copy (the value never reaches the page, or a log).
@@ -136,8 +33,7 @@ pub struct Copied {
     pub clears_in_secs: u64,
 }
 
-/// Copies one of `account_id`'s tokens, marked secret, and clears it later: what the window's
-/// Copy buttons and the tray's "Copy access token" both do.
+/// Copies one of `account_id`'s tokens, marked secret, and clears it later.
 pub async fn copy_token<R: Runtime>(
     app: &AppHandle<R>,
     account_id: &str,

@@ -198,24 +198,16 @@ pub async fn refresh_now<R: Runtime>(
 }
 
 #[tauri::command]
-pub async fn switch_account<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn switch_account(
     state: State<'_, AppState>,
     account_id: String,
 ) -> CommandResult<AccountSummary> {
-    let summary = state.accounts().await?.set_active(&account_id).await?;
-    crate::tray::changed(&app);
-    Ok(summary)
+    Ok(state.accounts().await?.set_active(&account_id).await?)
 }
 
 #[tauri::command]
-pub async fn sign_out<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    account_id: String,
-) -> CommandResult<()> {
+pub async fn sign_out(state: State<'_, AppState>, account_id: String) -> CommandResult<()> {
     state.accounts().await?.sign_out(Some(&account_id)).await?;
-    crate::tray::changed(&app);
     Ok(())
 }
 

@@ -1,23 +1,20 @@
 //! PSN Auth's desktop app: a Tauri 2 window over `psn_core`.
 //!
-//! Window concerns only: start-up (`--demo`, `--background`, endpoint overrides), the commands
-//! the webview may call ([`commands`]) and the screen they describe ([`view`]), Sony's sign-in
-//! page in a window of its own ([`sign_in_window`]), copying secrets to the clipboard
-//! ([`clipboard`]), refreshing in the background ([`refresher`]), running on with no window
-//! ([`background`]) with a tray icon ([`tray`]) and notifications ([`notifications`]), the log
-//! file ([`logging`]), and one instance at a time. Every PSN rule lives in `psn_core`.
+//! Window concerns only: start-up (`--demo`, endpoint overrides), the commands the webview may
+//! call ([`commands`]) and the screen they describe ([`view`]), Sony's sign-in page in a window
+//! of its own ([`sign_in_window`]), copying secrets to the clipboard ([`clipboard`]), refreshing
+//! while the window is open ([`refresher`]), handing over to the watcher when it closes
+//! ([`background`]), and one instance at a time. Every PSN rule lives in `psn_core`; what the
+//! window shares with the watcher (`psn-auth-watcher`), in `psn_desktop`.
 
 pub mod background;
 pub mod clipboard;
 pub mod commands;
 pub mod error;
-pub mod logging;
-pub mod notifications;
 pub mod refresher;
 pub mod sign_in_window;
 pub mod startup;
 pub mod state;
-pub mod tray;
 pub mod view;
 
 use tauri::{Manager, Runtime};
@@ -51,15 +48,16 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, state: AppState) ->
         ])
 }
 
-/// Starts the app: the window, or with `--background` the watcher (see [`background`]).
-/// Returns when it quits.
+/// Starts the app; returns when its window closes. `--background` starts the watcher instead
+/// (what start at login runs) and returns at once; `--quit` closes a running window.
 pub fn run() {
     startup::mark_process_start();
     let args: Vec<String> = std::env::args().collect();
-    if args.iter().any(|a| a == background::QUIT_ARG) && !args.iter().any(|a| a == "--demo") {
-        // Nothing to quit if this became the first instance; a running window got the
-        // arguments through the single-instance plugin (see `window`).
-        quit_running_window(args);
+    if args.iter().any(|a| a == background::BACKGROUND_ARG) {
+        background::start_watcher_and_exit();
+    }
+    if args.iter().any(|a| a == background::QUIT_ARG) {
+        quit_running_window();
         return;
     }
     let state = match Launch::from_args(&args).and_then(AppState::new) {
@@ -69,37 +67,16 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    if state.is_watcher() {
-        watcher(state);
-    } else {
-        window(state, background::wizard_for_arg(&args));
-    }
+    window(state, background::wizard_for_arg(&args));
 }
 
-/// Tauri's context for this app (one copy of the embedded UI, whichever process starts).
+/// Tauri's context for this app (one copy of the embedded UI, whichever path starts).
 fn context() -> tauri::Context {
     tauri::generate_context!()
 }
 
-/// Starts logging into Tauri's log folder, with file names that say which process wrote them.
-fn start_logging<R: Runtime>(app: &tauri::App<R>, prefix: &str) {
-    if let Ok(dir) = app.path().app_log_dir() {
-        if let Some(dir) = logging::init(&dir, prefix) {
-            tracing::info!(version = env!("CARGO_PKG_VERSION"), log_dir = %dir.display(), "PSN Auth started");
-        }
-        tracing::debug!(since_main_ms = startup::since_start_ms(), "setup");
-    }
-}
-
-fn autostart_plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
-    // Start at login runs the watcher: the tray, with no window.
-    tauri_plugin_autostart::Builder::new()
-        .arg(background::BACKGROUND_ARG)
-        .build()
-}
-
 /// `--quit`: hands the argument to a running window (single-instance) and exits either way.
-fn quit_running_window(_args: Vec<String>) {
+fn quit_running_window() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|_, _, _| {}))
         .build(context());
@@ -124,7 +101,12 @@ fn window(state: AppState, wizard_for: Option<String>) {
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             background::second_launch(app, &args);
         }))
-        .plugin(autostart_plugin())
+        // Start at login runs `psn-auth-app --background`, which starts the watcher.
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .arg(background::BACKGROUND_ARG)
+                .build(),
+        )
         // Only Rust opens pages (the two wizard buttons); the page's own links never reach the
         // browser through the plugin's injected click handler.
         .plugin(
@@ -133,7 +115,12 @@ fn window(state: AppState, wizard_for: Option<String>) {
                 .build(),
         )
         .setup(|app| {
-            start_logging(app, "psn-auth");
+            if let Ok(dir) = app.path().app_log_dir() {
+                if let Some(dir) = psn_desktop::logfile::init(&dir, "psn-auth") {
+                    tracing::info!(version = env!("CARGO_PKG_VERSION"), log_dir = %dir.display(), "PSN Auth started");
+                }
+                tracing::debug!(since_main_ms = startup::since_start_ms(), "setup");
+            }
             // Open the keychain (its self-check is a few D-Bus round trips) while WebKit starts,
             // rather than when the page first asks.
             let handle = app.handle().clone();
@@ -159,43 +146,5 @@ fn window(state: AppState, wizard_for: Option<String>) {
         if let tauri::RunEvent::Exit = event {
             handle.state::<AppState>().clipboard.clear_on_exit();
         }
-    });
-}
-
-/// The watcher (`--background`): tray, background refresh and reminders, with no webview. Exits
-/// at once when another watcher holds this settings folder's lock.
-fn watcher(state: AppState) {
-    // No window ever shows here: GTK's GL probe would load Mesa (and LLVM, ~50 MB) for nothing.
-    if std::env::var_os("GDK_GL").is_none() {
-        // SAFETY: no other thread runs yet (before Tauri, GTK or the async runtime start).
-        unsafe { std::env::set_var("GDK_GL", "disable") };
-    }
-    let Some(lock) = background::claim_watcher(&state) else {
-        eprintln!("psn-auth: the watcher is already running");
-        return;
-    };
-    let builder = tauri::Builder::default()
-        .plugin(autostart_plugin())
-        .manage(state)
-        .setup(move |app| {
-            // Held, with the lock, for as long as the app runs.
-            app.manage(background::WatcherLock(lock));
-            start_logging(app, "psn-auth-watcher");
-            if let Err(e) = tray::create(app.handle()) {
-                tracing::warn!("no tray icon: {e}");
-            }
-            refresher::spawn(app.handle().clone());
-            Ok(())
-        });
-    let app = builder
-        .build(context())
-        .expect("the watcher could not start");
-    app.run(|handle, event| match event {
-        // Windowless: only Quit ends it.
-        tauri::RunEvent::ExitRequested {
-            code: None, api, ..
-        } => api.prevent_exit(),
-        tauri::RunEvent::Exit => handle.state::<AppState>().clipboard.clear_on_exit(),
-        _ => {}
     });
 }

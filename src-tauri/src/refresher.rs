@@ -4,15 +4,15 @@
 //! go through the same cross-process lock as the CLI, so a concurrent `psn-auth token` never
 //! causes a second refresh. The window hears `accounts-changed` after a refresh and
 //! `refresh-failed` (the error as commands send it, plus whether the refresher stopped) when one
-//! fails. In the watcher, each pass also sends the reminders that are due
-//! ([`crate::notifications`]).
+//! fails. The pass itself is the library's (`Accounts::background_pass`), shared with the
+//! watcher (`psn-auth-watcher`), which also sends the reminders.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::Utc;
 use psn_core::refresh::AfterFailure;
-use psn_core::{Decision, RefreshSchedule};
+use psn_core::RefreshSchedule;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::Notify;
@@ -74,70 +74,23 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
 async fn pass<R: Runtime>(app: &AppHandle<R>) -> Option<Duration> {
     let state = app.state::<AppState>();
     let accounts = state.accounts().await.ok()?;
-    let mut list = accounts.list().await.ok()?;
-    state.refresh.schedule.lock().unwrap().retain(&list);
-    let mut refreshed = false;
-    for account in &list {
-        let decision = state
-            .refresh
-            .schedule
-            .lock()
-            .unwrap()
-            .decide(account, Utc::now());
-        if decision != Decision::Refresh {
-            tracing::trace!(account = %account.account_id, ?decision, "refresh decision");
-            continue;
-        }
-        tracing::info!(account = %account.account_id, "background refresh");
-        let result = accounts.fresh_tokens(Some(&account.account_id)).await;
-        refreshed = true;
-        let now = Utc::now();
-        match result {
-            Ok(_) => {
-                state
-                    .refresh
-                    .schedule
-                    .lock()
-                    .unwrap()
-                    .succeeded(&account.account_id, now);
-                let _ = app.emit("accounts-changed", ());
-                crate::tray::changed(app);
-            }
-            Err(e) => {
-                let after = state
-                    .refresh
-                    .schedule
-                    .lock()
-                    .unwrap()
-                    .failed(account, &e, now);
-                tracing::warn!(account = %account.account_id, kind = %e.kind(), ?after, "background refresh failed");
-                if after == AfterFailure::Stopped && state.is_watcher() {
-                    crate::notifications::refresh_failed(app, &account.account_id, e.kind()).await;
-                }
-                let _ = app.emit(
-                    "refresh-failed",
-                    RefreshFailed {
-                        account_id: account.account_id.clone(),
-                        error: e.into(),
-                        stopped: after == AfterFailure::Stopped,
-                    },
-                );
-            }
-        }
+    let pass = accounts
+        .background_pass(&state.refresh.schedule)
+        .await
+        .ok()?;
+    if !pass.refreshed.is_empty() {
+        let _ = app.emit("accounts-changed", ());
     }
-    if refreshed {
-        // New deadlines, or a stop: the next wake is computed from the file as it now is.
-        list = accounts.list().await.ok()?;
+    for (account_id, error, after) in pass.failed {
+        let _ = app.emit(
+            "refresh-failed",
+            RefreshFailed {
+                account_id,
+                error: error.into(),
+                stopped: after == AfterFailure::Stopped,
+            },
+        );
     }
-    if state.is_watcher() {
-        crate::notifications::remind(app).await;
-    }
-    let now = Utc::now();
-    let wake = state
-        .refresh
-        .schedule
-        .lock()
-        .unwrap()
-        .next_wake(&list, now)?;
-    Some((wake - now).to_std().unwrap_or(Duration::ZERO))
+    let wake = pass.next_wake?;
+    Some((wake - Utc::now()).to_std().unwrap_or(Duration::ZERO))
 }

@@ -21,15 +21,12 @@ pub struct Launch {
     pub namespace: Namespace,
     /// Keeps the demo stand-in serving while the app runs.
     pub demo: Option<StandIn>,
-    /// `--background`: run as the watcher (tray, refresh, reminders) with no window.
-    pub background: bool,
 }
 
 impl Launch {
-    /// From the command line and environment: `--demo`, `--background`, `PSN_AUTH_BASE_URL`,
+    /// From the command line and environment: `--demo`, `PSN_AUTH_BASE_URL`,
     /// `PSN_API_BASE_URL`.
     pub fn from_args(args: &[String]) -> Result<Self, String> {
-        let background = args.iter().any(|a| a == "--background");
         if args.iter().any(|a| a == "--demo") {
             let standin =
                 tauri::async_runtime::block_on(StandIn::start(psn_standin::Config::demo()))
@@ -39,7 +36,6 @@ impl Launch {
                 endpoints,
                 namespace: Namespace::Demo,
                 demo: Some(standin),
-                background,
             });
         }
         let endpoints = Endpoints::from_env().map_err(|e| e.to_string())?;
@@ -47,7 +43,6 @@ impl Launch {
             namespace: Namespace::for_endpoints(&endpoints),
             endpoints,
             demo: None,
-            background,
         })
     }
 }
@@ -104,11 +99,6 @@ impl AppState {
         let accounts = Accounts::new(state.client.clone(), vault);
         *state.accounts.try_write().expect("fresh lock") = Some(Ok(accounts));
         Ok(state)
-    }
-
-    /// Started with `--background`: the watcher (tray, refresh, reminders), never a window.
-    pub fn is_watcher(&self) -> bool {
-        self.launch.background
     }
 
     /// Whose keychain entries and settings folder are in use.
@@ -251,7 +241,6 @@ impl AppState {
         self.refresh.user_acted(account_id);
         let summary = self.accounts().await?.refresh_now(Some(account_id)).await?;
         let _ = app.emit("accounts-changed", ());
-        crate::tray::changed(app);
         Ok(summary)
     }
 

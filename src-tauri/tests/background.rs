@@ -1,4 +1,5 @@
-//! Keeping watch with no window, with the real binary: the watcher (`--background`) sends a
+//! Keeping watch with no window, with the real binaries: the watcher (`psn-auth-watcher`,
+//! started as start at login starts it, `psn-auth-app --background`) sends a
 //! reminder through a real notification server (Debian's dunst on the tests' private session
 //! bus, each `Notify` call recorded with dbus-monitor) once and never again after a restart,
 //! with no token in it; closing the window ends the window process and every WebKit process,
@@ -31,6 +32,38 @@ fn app_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_psn-auth-app"))
 }
 
+/// The watcher's binary, built beside the app's by `cargo test --workspace`.
+fn watcher_binary() -> PathBuf {
+    let path = app_binary().with_file_name("psn-auth-watcher");
+    assert!(
+        path.exists(),
+        "{} is missing: run the workspace's tests (cargo test --workspace)",
+        path.display()
+    );
+    path
+}
+
+/// The running watcher whose environment names `url` (its stand-in).
+fn find_watcher(url: &str) -> Option<u32> {
+    let watcher = watcher_binary().canonicalize().ok()?;
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let exe = std::fs::read_link(entry.path().join("exe")).ok()?;
+            let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            (exe == watcher && String::from_utf8_lossy(&environ).contains(url)).then_some(pid)
+        })
+}
+
+fn terminate(pid: u32) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+    wait_until(Duration::from_secs(10), || !alive(pid));
+}
+
 /// A stand-in whose account `online_id` has `refresh_days` left, signed in through the
 /// library into the keychain and settings of the stand-in's own namespace (as `psn-auth
 /// login` would).
@@ -60,7 +93,11 @@ struct App {
 
 impl App {
     fn start(standin: &StandIn, args: &[&str]) -> App {
-        let mut child = Command::new(app_binary())
+        Self::start_binary(&app_binary(), standin, args)
+    }
+
+    fn start_binary(binary: &Path, standin: &StandIn, args: &[&str]) -> App {
+        let mut child = Command::new(binary)
             .args(args)
             .env("PSN_AUTH_BASE_URL", standin.url())
             .env("PSN_API_BASE_URL", standin.url())
@@ -233,17 +270,6 @@ fn is_webkit(name: &str) -> bool {
     name.starts_with("WebKit")
 }
 
-fn cmdline(pid: u32) -> Vec<String> {
-    std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|raw| {
-            raw.split(|b| *b == 0)
-                .filter(|a| !a.is_empty())
-                .map(|a| String::from_utf8_lossy(a).into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
         && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -258,8 +284,18 @@ async fn the_watcher_reminds_once_by_online_id_and_never_shows_a_token() {
     let standin = signed_in("WatchThreeDays", 3).await;
     let notes = Notifications::record();
 
-    let watcher = App::start(&standin, &["--background"]);
-    watcher.wait_for_line("reminders checked", Duration::from_secs(60));
+    // As start at login starts it: the window's binary hands over to the watcher and exits.
+    let mut launcher = App::start(&standin, &["--background"]);
+    assert!(
+        wait_until(Duration::from_secs(30), || matches!(
+            launcher.child.try_wait(),
+            Ok(Some(status)) if status.success()
+        )),
+        "psn-auth-app --background did not exit 0"
+    );
+    // The watcher writes to the launcher's stderr, which it inherited.
+    launcher.wait_for_line("reminders checked", Duration::from_secs(60));
+    let watcher = find_watcher(&standin.url()).expect("the watcher runs");
     let arrived = wait_until(Duration::from_secs(10), || {
         !notes.mentioning("WatchThreeDays").is_empty()
     });
@@ -267,7 +303,7 @@ async fn the_watcher_reminds_once_by_online_id_and_never_shows_a_token() {
         arrived,
         "no reminder arrived:\n{}\nwatcher:\n{}",
         notes.all(),
-        watcher.lines.lock().unwrap().join("\n")
+        launcher.lines.lock().unwrap().join("\n")
     );
     let reminders = notes.mentioning("WatchThreeDays");
     assert_eq!(reminders.len(), 1, "{reminders:#?}");
@@ -285,13 +321,23 @@ async fn the_watcher_reminds_once_by_online_id_and_never_shows_a_token() {
         "{reminder}"
     );
     assert!(reminder.contains("sign in again"), "{reminder}");
-    // The watcher never starts WebKit.
-    let kids = children(watcher.pid());
+    // The watcher never starts WebKit, nor loads it.
+    let kids = children(watcher);
     assert!(!kids.iter().any(|(_, n)| is_webkit(n)), "{kids:?}");
-    watcher.stop();
+    let maps = std::fs::read_to_string(format!("/proc/{watcher}/maps")).unwrap();
+    assert!(!maps.contains("libwebkit2gtk"), "the watcher loaded WebKit");
+    // A second watcher for the same settings exits at once.
+    let second = Command::new(watcher_binary())
+        .env("PSN_AUTH_BASE_URL", standin.url())
+        .env("PSN_API_BASE_URL", standin.url())
+        .output()
+        .unwrap();
+    assert!(second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("already running"));
+    terminate(watcher);
 
     // Started again (as at the next login): the reminder is remembered, not repeated.
-    let again = App::start(&standin, &["--background"]);
+    let again = App::start_binary(&watcher_binary(), &standin, &[]);
     again.wait_for_line("reminders checked", Duration::from_secs(60));
     std::thread::sleep(Duration::from_secs(1));
     assert_eq!(
@@ -332,8 +378,8 @@ async fn closing_the_window_leaves_only_the_watcher_and_reopening_shows_the_dash
             .collect();
         watcher = kids
             .iter()
-            .map(|(p, _)| *p)
-            .find(|p| cmdline(*p).iter().any(|a| a == "--background"));
+            .find(|(_, n)| n.starts_with("psn-auth-watch"))
+            .map(|(p, _)| *p);
         webkit.len() >= 2 && watcher.is_some()
     });
     assert!(started, "children of the window: {:?}", children(pid));
@@ -394,8 +440,6 @@ async fn closing_the_window_leaves_only_the_watcher_and_reopening_shows_the_dash
     drop(driver);
     assert!(alive(watcher));
 
-    let _ = Command::new("kill")
-        .args(["-TERM", &watcher.to_string()])
-        .status();
-    assert!(wait_until(Duration::from_secs(10), || !alive(watcher)));
+    terminate(watcher);
+    assert!(!alive(watcher));
 }

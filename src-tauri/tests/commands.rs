@@ -242,32 +242,6 @@ fn absurdly_long_input_is_refused_unread() {
     assert_eq!(h.standin.requests().len(), 0);
 }
 
-/// The tray's "Refresh now" and "Copy access token" run the same code as the window's buttons
-/// (a headless desktop has no tray host to click: `tray::perform` is what the menu calls).
-#[test]
-fn tray_refresh_and_copy_do_what_the_window_buttons_do() {
-    use psn_auth_app::tray::{perform, TrayAction};
-    if std::env::var_os("DISPLAY").is_none() {
-        eprintln!("skipped: needs an X display (scripts/test runs under Xvfb)");
-        return;
-    }
-    let h = harness();
-    let id = h.sign_in()["accountId"].as_str().unwrap().to_owned();
-    let app = h.handle();
-    let before = h.standin.last_access_token().unwrap();
-    tauri::async_runtime::block_on(perform(&app, TrayAction::Refresh(id.clone())));
-    assert_eq!(h.standin.count(Endpoint::TokenRefresh), 1);
-    let access = h.standin.last_access_token().unwrap();
-    assert_ne!(access, before);
-
-    tauri::async_runtime::block_on(perform(&app, TrayAction::CopyAccess(id.clone())));
-    let mut clipboard = arboard::Clipboard::new().unwrap();
-    assert_eq!(clipboard.get_text().unwrap(), access);
-    // The menu's ids name these actions.
-    let copy = TrayAction::CopyAccess(id);
-    assert_eq!(TrayAction::from_id(&copy.id()), Some(copy));
-}
-
 /// "Add a reminder to my calendar" writes an .ics into the Downloads folder and says where;
 /// the file names the account and holds no token.
 #[test]

@@ -22,7 +22,7 @@ use crate::client::PsnClient;
 use crate::error::ErrorKind;
 use crate::error::{Error, Result};
 use crate::log::elapsed_ms;
-use crate::refresh::RefreshPolicy;
+use crate::refresh::{Decision, Pass, RefreshPolicy, RefreshSchedule};
 use crate::reminders::{self, Reminder};
 use crate::secret::Npsso;
 use crate::tokens::TokenSet;
@@ -433,6 +433,47 @@ impl Accounts {
         })
         .await?;
         Ok(id)
+    }
+
+    /// One pass of a background refresher (the window's or the watcher's) over every account:
+    /// refreshes those `schedule` says are due, records each outcome in it, and says when to
+    /// look again. Refreshes go through the cross-process lock like every other, so two
+    /// refreshers (or a `psn-auth token`) never refresh one account twice.
+    pub async fn background_pass(
+        &self,
+        schedule: &std::sync::Mutex<RefreshSchedule>,
+    ) -> Result<Pass> {
+        let mut list = self.list().await?;
+        schedule.lock().unwrap().retain(&list);
+        let mut pass = Pass::default();
+        for account in &list {
+            let id = &account.account_id;
+            let decision = schedule.lock().unwrap().decide(account, Utc::now());
+            if decision != Decision::Refresh {
+                tracing::trace!(account = %id, ?decision, "refresh decision");
+                continue;
+            }
+            tracing::info!(account = %id, "background refresh");
+            let result = self.fresh_tokens(Some(id)).await;
+            let now = Utc::now();
+            match result {
+                Ok(_) => {
+                    schedule.lock().unwrap().succeeded(id, now);
+                    pass.refreshed.push(id.clone());
+                }
+                Err(e) => {
+                    let after = schedule.lock().unwrap().failed(account, &e, now);
+                    tracing::warn!(account = %id, kind = %e.kind(), ?after, "background refresh failed");
+                    pass.failed.push((id.clone(), e, after));
+                }
+            }
+        }
+        if !pass.refreshed.is_empty() || !pass.failed.is_empty() {
+            // New deadlines, or a stop: the next wake is computed from the file as it now is.
+            list = self.list().await?;
+        }
+        pass.next_wake = schedule.lock().unwrap().next_wake(&list, Utc::now());
+        Ok(pass)
     }
 
     /// The expiry reminders due at `now` that were not sent yet (see [`reminders`]).

@@ -492,3 +492,14 @@ mod tests {
         assert!(matches!(s.decide(&a, t0()), Decision::WaitUntil(_)));
     }
 }
+
+/// What one background pass over every account did ([`crate::Accounts::background_pass`]).
+#[derive(Debug, Default)]
+pub struct Pass {
+    /// The accounts refreshed.
+    pub refreshed: Vec<String>,
+    /// The accounts whose refresh failed, the error, and what happens next.
+    pub failed: Vec<(String, Error, AfterFailure)>,
+    /// When an account next needs attention; `None` with no account.
+    pub next_wake: Option<DateTime<Utc>>,
+}

@@ -31,7 +31,6 @@ pub fn harness_with(vault: impl FnOnce() -> Vault) -> Harness {
         endpoints: Endpoints::single(&standin.url()).unwrap(),
         namespace: Namespace::Real,
         demo: None,
-        background: false,
     };
     let state = AppState::with_vault(launch, vault()).unwrap();
     let app = psn_auth_app::with_commands(mock_builder(), state)

@@ -52,7 +52,7 @@ impl Driver {
             ])
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
-        // The window alone: no watcher (tray) process outlives a test (see tests/background.rs).
+        // The window alone: no watcher (psn-auth-watcher) outlives a test (see tests/background.rs).
         command.env("PSN_AUTH_NO_WATCHER", "1");
         for (k, v) in env {
             command.env(k, v);
@@ -130,11 +130,6 @@ fn wait_until_no_app_runs() {
             .flatten()
             .filter(|entry| {
                 std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == app)
-            })
-            // A watcher (`--background`) holds no window and no single-instance name.
-            .filter(|entry| {
-                std::fs::read(entry.path().join("cmdline"))
-                    .is_ok_and(|cmdline| !cmdline.split(|b| *b == 0).any(|a| a == b"--background"))
             })
             .map(|entry| entry.file_name().to_string_lossy().into_owned())
             .collect()

@@ -1,7 +1,8 @@
-//! The app's log: one file a day in the platform's log folder (Tauri's `app_log_dir`: on Linux
-//! `~/.local/share/dev.psnauth.desktop/logs`, on macOS `~/Library/Logs/dev.psnauth.desktop`, on
-//! Windows `%LOCALAPPDATA%\dev.psnauth.desktop\logs`), the last seven kept; debug builds also
-//! write to stderr. `info` by default; `PSN_AUTH_LOG` takes an `EnvFilter` directive
+//! The log of the window and the watcher: one file a day in the platform's log folder
+//! ([`log_dir`]: on Linux `~/.local/share/dev.psnauth.desktop/logs`, on macOS
+//! `~/Library/Logs/dev.psnauth.desktop`, on Windows `%LOCALAPPDATA%\dev.psnauth.desktop\logs`,
+//! as Tauri's `app_log_dir`), the last seven kept, each process under its own file name; debug
+//! builds also write to stderr. `info` by default; `PSN_AUTH_LOG` takes an `EnvFilter` directive
 //! (`PSN_AUTH_LOG=debug`, `PSN_AUTH_LOG=psn_core=trace`). No event carries a secret: the
 //! library's secrets have no `Display`, and a test reads a `trace` log of sign-in, refresh and
 //! copy for them.
@@ -12,6 +13,17 @@ use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, EnvFilter, Layer};
+
+/// The app's identifier (`tauri.conf.json`), which names its folders.
+pub const IDENTIFIER: &str = "dev.psnauth.desktop";
+
+/// The platform's log folder for PSN Auth (the one Tauri's `app_log_dir` gives the window).
+pub fn log_dir() -> Option<PathBuf> {
+    if cfg!(target_os = "macos") {
+        return dirs::home_dir().map(|h| h.join("Library/Logs").join(IDENTIFIER));
+    }
+    dirs::data_local_dir().map(|d| d.join(IDENTIFIER).join("logs"))
+}
 
 /// Files kept before the oldest is deleted.
 const KEEP_FILES: usize = 7;

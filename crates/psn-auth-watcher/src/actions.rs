@@ -1,0 +1,296 @@
+//! The watcher's state and everything it does off the event loop's thread: the refresh pass
+//! (the library's `Accounts::background_pass`, as the window runs it), the reminders (the
+//! library's rule, `psn_core::reminders`, shown as desktop notifications and remembered in
+//! `accounts.json`), and the tray menu's actions.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use psn_core::refresh::AfterFailure;
+use psn_core::vault::Namespace;
+use psn_core::{Accounts, PsnClient, RefreshSchedule, Reminder, Vault};
+use psn_desktop::clipboard::SecretClipboard;
+use psn_desktop::watcher::{sibling, WINDOW_BIN};
+use tao::event_loop::EventLoopProxy;
+use tokio::sync::{Notify, OnceCell};
+
+use crate::tray::{TrayAction, TrayModel};
+use crate::ToTray;
+
+/// What start at login registers: the window's binary with `--background`, under the app's
+/// name (the same entry the window's check box writes through tauri-plugin-autostart).
+const AUTOSTART_NAME: &str = "PSN Auth";
+const AUTOSTART_ARG: &str = "--background";
+
+#[derive(Clone)]
+pub struct Watcher {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: PsnClient,
+    namespace: Namespace,
+    accounts: OnceCell<Accounts>,
+    schedule: Mutex<RefreshSchedule>,
+    wake: Notify,
+    clipboard: SecretClipboard,
+    proxy: Mutex<EventLoopProxy<ToTray>>,
+}
+
+impl Watcher {
+    pub fn new(client: PsnClient, namespace: Namespace, proxy: EventLoopProxy<ToTray>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                client,
+                namespace,
+                accounts: OnceCell::new(),
+                schedule: Mutex::new(RefreshSchedule::default()),
+                wake: Notify::new(),
+                clipboard: SecretClipboard::from_env(),
+                proxy: Mutex::new(proxy),
+            }),
+        }
+    }
+
+    pub fn clipboard(&self) -> &SecretClipboard {
+        &self.inner.clipboard
+    }
+
+    /// Resolves when a menu action asks for a pass now.
+    pub async fn woken(&self) {
+        self.inner.wake.notified().await
+    }
+
+    /// The account service over this namespace's keychain and settings. The keychain is not
+    /// checked up front: the expiry reminders need only the settings file, and a locked
+    /// keychain shows up as a failed refresh (and its own reminder).
+    async fn accounts(&self) -> Option<Accounts> {
+        let inner = &self.inner;
+        inner
+            .accounts
+            .get_or_try_init(|| async {
+                let namespace = inner.namespace.clone();
+                let vault = tokio::task::spawn_blocking(move || Vault::open_lazy(&namespace))
+                    .await
+                    .map_err(|_| ())?
+                    .map_err(|e| tracing::warn!(kind = %e.kind(), "no settings folder"))?;
+                Ok::<_, ()>(Accounts::new(inner.client.clone(), vault))
+            })
+            .await
+            .ok()
+            .cloned()
+    }
+
+    fn send(&self, message: ToTray) {
+        let _ = self.inner.proxy.lock().unwrap().send_event(message);
+    }
+
+    /// Refreshes what is due, sends the reminders that are due, redraws the tray; how long
+    /// until an account next needs attention.
+    pub async fn pass(&self) -> Option<Duration> {
+        let accounts = self.accounts().await?;
+        let pass = match accounts.background_pass(&self.inner.schedule).await {
+            Ok(pass) => Some(pass),
+            Err(e) => {
+                tracing::debug!(kind = %e.kind(), "no refresh pass");
+                None
+            }
+        };
+        for (account_id, error, after) in pass.iter().flat_map(|p| p.failed.iter()) {
+            if *after != AfterFailure::Stopped {
+                continue;
+            }
+            match accounts
+                .failure_reminder(account_id, error.kind(), Utc::now())
+                .await
+            {
+                Ok(Some(reminder)) => self.remind(&accounts, &reminder).await,
+                Ok(None) => {}
+                Err(e) => tracing::debug!(kind = %e.kind(), "failure reminder not checked"),
+            }
+        }
+        match accounts.reminders_due(Utc::now()).await {
+            Ok(due) => {
+                tracing::info!(due = due.len(), "reminders checked");
+                for reminder in &due {
+                    self.remind(&accounts, reminder).await;
+                }
+            }
+            Err(e) => tracing::debug!(kind = %e.kind(), "reminders not checked"),
+        }
+        self.update_tray().await;
+        let wake = pass?.next_wake?;
+        Some((wake - Utc::now()).to_std().unwrap_or(Duration::ZERO))
+    }
+
+    /// Shows `reminder` (clicking it opens the wizard for its account) and remembers it was
+    /// shown: only then, so a desktop without a notification service gets it on a later pass.
+    async fn remind(&self, accounts: &Accounts, reminder: &Reminder) {
+        tracing::info!(account = %reminder.account_id, kind = ?reminder.kind, "reminder due");
+        let account = reminder.account_id.clone();
+        let click = Box::new(move || open_window(Some(&account)));
+        if psn_desktop::notify::show(&reminder.title, &reminder.body, Some(click)).is_err() {
+            return;
+        }
+        if let Err(e) = accounts.mark_reminded(reminder).await {
+            tracing::warn!(kind = %e.kind(), "a reminder could not be recorded");
+        }
+    }
+
+    /// The tray's menu and tooltip as the accounts and start at login now are.
+    pub async fn tray_model(&self) -> TrayModel {
+        let list = match self.accounts().await {
+            Some(accounts) => accounts.list().await.unwrap_or_default(),
+            None => Vec::new(),
+        };
+        TrayModel::new(
+            &list,
+            autostart().and_then(|a| a.is_enabled().ok()),
+            Utc::now(),
+        )
+    }
+
+    pub async fn update_tray(&self) {
+        let model = self.tray_model().await;
+        self.send(ToTray::Update(model));
+    }
+
+    /// Does what a menu entry says. Results and failures are told in a notification (there is
+    /// no window to show them in).
+    pub async fn perform(&self, action: TrayAction) {
+        tracing::info!(?action, "tray");
+        match action {
+            TrayAction::CopyAccess(account) => self.copy_access(&account).await,
+            TrayAction::Refresh(account) => self.refresh(&account).await,
+            TrayAction::Open => open_window(None),
+            TrayAction::StartAtLogin => {
+                let result = autostart()
+                    .ok_or_else(|| "not supported here".to_owned())
+                    .and_then(|a| {
+                        let on = a.is_enabled().map_err(|e| e.to_string())?;
+                        let changed = if on { a.disable() } else { a.enable() };
+                        changed.map_err(|e| e.to_string())
+                    });
+                if let Err(e) = result {
+                    tell("Start at login was not changed", &e);
+                }
+                self.update_tray().await;
+            }
+            TrayAction::Quit => {
+                // The window, if one is open, closes too.
+                if let Err(e) = spawn_window(&["--quit"]) {
+                    tracing::warn!("the window could not be told to quit: {e}");
+                }
+                self.send(ToTray::Quit);
+            }
+        }
+    }
+
+    async fn label(&self, accounts: &Accounts, account: &str) -> String {
+        accounts
+            .summary(account)
+            .await
+            .map(|s| s.label)
+            .unwrap_or_else(|_| account.to_owned())
+    }
+
+    async fn copy_access(&self, account: &str) {
+        let Some(accounts) = self.accounts().await else {
+            return tell(
+                "The access token was not copied",
+                "The keychain could not be opened.",
+            );
+        };
+        let label = self.label(&accounts, account).await;
+        // A fresh one: the same rule as `psn-auth token`.
+        let copied = match accounts.fresh_tokens(Some(account)).await {
+            Ok((_, set)) => self
+                .inner
+                .clipboard
+                .copy_secret(set.access_token.expose())
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match copied {
+            Ok(generation) => {
+                let clear_after = self.inner.clipboard.clear_after();
+                let clears = if clear_after.is_zero() {
+                    String::new()
+                } else {
+                    let watcher = self.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(clear_after).await;
+                        watcher.inner.clipboard.clear_if_unchanged(generation);
+                    });
+                    format!(
+                        " It is cleared from the clipboard in {} s.",
+                        clear_after.as_secs()
+                    )
+                };
+                tracing::info!(account = %account, "copied");
+                tell(
+                    &format!("{label}'s access token copied"),
+                    &format!("Paste it where you need it.{clears}"),
+                );
+            }
+            Err(message) => tell(&format!("{label}'s access token was not copied"), &message),
+        }
+        self.inner.wake.notify_one();
+    }
+
+    async fn refresh(&self, account: &str) {
+        let Some(accounts) = self.accounts().await else {
+            return tell("Not refreshed", "The keychain could not be opened.");
+        };
+        let label = self.label(&accounts, account).await;
+        self.inner.schedule.lock().unwrap().resume(account);
+        match accounts.refresh_now(Some(account)).await {
+            Ok(summary) => tell(
+                &format!("{label} refreshed"),
+                &format!(
+                    "A new access token is in the keychain, valid for {}.",
+                    psn_core::reminders::describe_left(summary.access_expires_at - Utc::now())
+                ),
+            ),
+            Err(e) => tell(&format!("{label} was not refreshed"), &e.to_string()),
+        }
+        self.inner.wake.notify_one();
+    }
+}
+
+fn tell(title: &str, body: &str) {
+    let _ = psn_desktop::notify::show(title, body, None);
+}
+
+/// The window's binary, beside this one.
+fn spawn_window(args: &[&str]) -> std::io::Result<()> {
+    let path = sibling(WINDOW_BIN).ok_or_else(|| std::io::Error::other("no path"))?;
+    std::process::Command::new(path)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .map(drop)
+}
+
+/// Opens the window (on the wizard for `account`, when a reminder was clicked).
+pub fn open_window(account: Option<&str>) {
+    let result = match account {
+        Some(id) => spawn_window(&["--wizard-for", id]),
+        None => spawn_window(&[]),
+    };
+    if let Err(e) = result {
+        tracing::warn!("the window could not be started: {e}");
+    }
+}
+
+/// Start at login, as the window's check box registers it.
+fn autostart() -> Option<auto_launch::AutoLaunch> {
+    let window = sibling(WINDOW_BIN)?;
+    auto_launch::AutoLaunchBuilder::new()
+        .set_app_name(AUTOSTART_NAME)
+        .set_app_path(&window.to_string_lossy())
+        .set_args(&[AUTOSTART_ARG])
+        .build()
+        .ok()
+}
