@@ -182,7 +182,7 @@ def main():
         w_pss = statistics.median(r["pss_kb"] for r in watcher["runs"]) / 1024
         procs = ", ".join(q["comm"] for q in watcher["runs"][-1]["processes"])
         p()
-        p(f"Background (the watcher, `psn-auth-app --background`, window closed): "
+        p(f"Background (the watcher, `psn-auth-watcher`, window closed): "
           f"**{w_rss:.1f} MiB RSS** ({w_pss:.1f} MiB PSS) over its process tree ({procs}), "
           f"median of {len(watcher['runs'])}; target ≤ {WATCHER_TARGET_MIB} MiB: "
           f"{'met' if w_rss <= WATCHER_TARGET_MIB else 'not met'}.")

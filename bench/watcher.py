@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The watcher's memory for bench/run: `psn-auth-app --background` (tray, refresh, reminders, no
-webview), started RUNS times against the stand-in with one account signed in. After SETTLE
+"""The watcher's memory for bench/run: `psn-auth-watcher` (tray, refresh, reminders; it links no
+WebKit), started RUNS times against the stand-in with one account signed in. After SETTLE
 seconds, VmRSS and Pss are summed over the process and every descendant (there should be none:
 no WebKit process runs in the background), then the process is stopped. Writes JSON to --out.
 
@@ -18,7 +18,7 @@ from window import comm, pss_kb, status_kb, tree
 
 
 def measure(binary, settle):
-    proc = subprocess.Popen([binary, "--background"], stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen([binary], stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(settle)

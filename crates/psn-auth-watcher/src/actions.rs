@@ -294,3 +294,69 @@ fn autostart() -> Option<auto_launch::AutoLaunch> {
         .build()
         .ok()
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    //! The tray's actions as the menu runs them (`Watcher::perform`), against the loopback
+    //! stand-in and the keychain `scripts/test` starts: a headless desktop has no tray host to
+    //! click, so the menu entries' code is driven directly.
+
+    use psn_core::Endpoints;
+    use psn_standin::{Config, Endpoint, StandIn};
+    use tao::event_loop::EventLoopBuilder;
+    use tao::platform::unix::EventLoopBuilderExtUnix;
+
+    use super::*;
+
+    fn ready() -> bool {
+        std::env::var_os("PSN_AUTH_TEST_KEYRING").is_some() && std::env::var_os("DISPLAY").is_some()
+    }
+
+    #[test]
+    fn refresh_now_and_copy_access_token_from_the_tray() {
+        if !ready() {
+            eprintln!("skipped: needs Xvfb and the private gnome-keyring that scripts/test starts");
+            return;
+        }
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let standin = runtime.block_on(StandIn::start(Config::default())).unwrap();
+        let url = standin.url();
+        let endpoints = Endpoints::from_vars(Some(&url), Some(&url)).unwrap();
+        let namespace = Namespace::for_endpoints(&endpoints);
+        let client = PsnClient::new(endpoints).unwrap();
+        let accounts = Accounts::new(client.clone(), Vault::open(&namespace).unwrap());
+        let npsso = psn_core::parse_npsso(&standin.npsso()).unwrap();
+        let id = runtime
+            .block_on(accounts.sign_in(&npsso))
+            .unwrap()
+            .account
+            .account_id;
+
+        let event_loop = EventLoopBuilder::<ToTray>::with_user_event()
+            .with_any_thread(true)
+            .build();
+        let watcher = Watcher::new(client, namespace, event_loop.create_proxy());
+
+        let before = standin.last_access_token().unwrap();
+        runtime.block_on(watcher.perform(TrayAction::Refresh(id.clone())));
+        assert_eq!(standin.count(Endpoint::TokenRefresh), 1);
+        let access = standin.last_access_token().unwrap();
+        assert_ne!(access, before);
+
+        runtime.block_on(watcher.perform(TrayAction::CopyAccess(id.clone())));
+        let mut clipboard = arboard::Clipboard::new().unwrap();
+        assert_eq!(clipboard.get_text().unwrap(), access);
+        // Not due: copied as it is, no second refresh.
+        assert_eq!(standin.count(Endpoint::TokenRefresh), 1);
+
+        // The tray's model names the account, and says how long its sign-in lasts.
+        let model = runtime.block_on(watcher.tray_model());
+        assert_eq!(model.accounts, vec![(id, standin.online_id())]);
+        assert!(
+            model.tooltip.contains(&standin.online_id()),
+            "{}",
+            model.tooltip
+        );
+        watcher.clipboard().clear_on_exit();
+    }
+}
