@@ -18,6 +18,10 @@ use psn_core::{Accounts, Endpoints, PsnClient, Vault};
 use psn_standin::{Config, StandIn};
 use webdriver::{Driver, Session};
 
+/// The tests here run one at a time: each watcher puts an icon in the one tray, and the tray
+/// test clicks the icon it finds there.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn ready() -> bool {
     let keyring = std::env::var_os("PSN_AUTH_TEST_KEYRING").is_some();
     let display = std::env::var_os("DISPLAY").is_some();
@@ -281,6 +285,7 @@ async fn the_watcher_reminds_once_by_online_id_and_never_shows_a_token() {
     if !ready() {
         return;
     }
+    let _one = ONE_AT_A_TIME.lock().await;
     let standin = signed_in("WatchThreeDays", 3).await;
     let notes = Notifications::record();
 
@@ -361,6 +366,7 @@ async fn closing_the_window_leaves_only_the_watcher_and_reopening_shows_the_dash
     if !ready() {
         return;
     }
+    let _one = ONE_AT_A_TIME.lock().await;
     let standin = signed_in("WatchWindow", 50).await;
     let notes = Notifications::record();
     let window = App::start(&standin, &[]);
@@ -442,4 +448,101 @@ async fn closing_the_window_leaves_only_the_watcher_and_reopening_shows_the_dash
 
     terminate(watcher);
     assert!(!alive(watcher));
+}
+
+fn available(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn xdotool(args: &[&str]) -> String {
+    let out = Command::new("xdotool").args(args).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The real tray: an XEmbed system tray (trayer) at the screen's bottom right, the watcher's
+/// icon in it, its menu opened with a right click and "Refresh now" chosen with the keyboard.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tray_menu_refreshes_the_account() {
+    if !ready() {
+        return;
+    }
+    if !available("trayer") || !available("xdotool") {
+        eprintln!("skipped: needs trayer and xdotool (scripts/setup --test installs them)");
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().await;
+    let standin = signed_in("TrayPlayer", 50).await;
+    let notes = Notifications::record();
+    let mut tray_host = Command::new("trayer")
+        .args([
+            "--edge",
+            "bottom",
+            "--align",
+            "right",
+            "--widthtype",
+            "request",
+        ])
+        .args([
+            "--height",
+            "32",
+            "--tint",
+            "0x2b2b2b",
+            "--transparent",
+            "false",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(
+        wait_until(Duration::from_secs(10), || !xdotool(&[
+            "search", "--class", "trayer"
+        ])
+        .trim()
+        .is_empty()),
+        "trayer did not start"
+    );
+    let watcher = App::start_binary(&watcher_binary(), &standin, &[]);
+    watcher.wait_for_line("reminders checked", Duration::from_secs(60));
+    std::thread::sleep(Duration::from_secs(1));
+
+    // Right click on the icon, the rightmost place of the tray at the bottom right.
+    let size = xdotool(&["getdisplaygeometry"]);
+    let (w, h) = size.trim().split_once(' ').unwrap();
+    let (x, y) = (
+        w.parse::<i32>().unwrap() - 16,
+        h.parse::<i32>().unwrap() - 16,
+    );
+    xdotool(&["mousemove", &x.to_string(), &y.to_string(), "click", "3"]);
+    std::thread::sleep(Duration::from_millis(800));
+    let shots = webdriver::artifacts_dir();
+    let _ = std::fs::create_dir_all(&shots);
+    let _ = Command::new("import")
+        .args(["-window", "root", "-crop"])
+        .arg(format!("420x260+{}+{}", x - 404, y - 244))
+        .args(["+repage"])
+        .arg(shots.join("tray-menu.png"))
+        .status();
+    // The account's name (not selectable), Copy access token, Refresh now.
+    xdotool(&["key", "Down", "Down", "Return"]);
+    assert!(
+        wait_until(Duration::from_secs(20), || standin
+            .count(psn_standin::Endpoint::TokenRefresh)
+            == 1),
+        "the tray's Refresh now did not refresh:\n{}",
+        watcher.lines.lock().unwrap().join("\n")
+    );
+    assert!(
+        wait_until(Duration::from_secs(10), || !notes
+            .mentioning("TrayPlayer refreshed")
+            .is_empty()),
+        "{}",
+        notes.all()
+    );
+    watcher.stop();
+    let _ = tray_host.kill();
+    let _ = tray_host.wait();
 }
