@@ -16,25 +16,11 @@ use std::time::{Duration, Instant};
 use psn_core::vault::Namespace;
 use psn_core::{Accounts, Endpoints, PsnClient, Vault};
 use psn_standin::{Config, StandIn};
-use webdriver::{Driver, Session};
+use webdriver::{app_binary, name_owned, ready, Driver, Session};
 
 /// The tests here run one at a time: each watcher puts an icon in the one tray, and the tray
 /// test clicks the icon it finds there.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn ready() -> bool {
-    let keyring = std::env::var_os("PSN_AUTH_TEST_KEYRING").is_some();
-    let display = std::env::var_os("DISPLAY").is_some();
-    if keyring && display {
-        return true;
-    }
-    eprintln!("skipped: needs Xvfb and the private gnome-keyring that scripts/test starts");
-    false
-}
-
-fn app_binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_psn-auth-app"))
-}
 
 /// The watcher's binary, built beside the app's by `cargo test --workspace`.
 fn watcher_binary() -> PathBuf {
@@ -164,20 +150,6 @@ fn wait_until(within: Duration, mut done: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(100));
     }
     done()
-}
-
-fn name_owned(name: &str) -> bool {
-    Command::new("dbus-send")
-        .args([
-            "--session",
-            "--dest=org.freedesktop.DBus",
-            "--print-reply",
-            "/org/freedesktop/DBus",
-            "org.freedesktop.DBus.NameHasOwner",
-            &format!("string:{name}"),
-        ])
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
 }
 
 /// A notification server on the session bus (dunst, started once for this test binary) and a

@@ -14,21 +14,7 @@ use std::time::Duration;
 use psn_core::vault::{Namespace, SecretStore};
 use psn_core::Endpoints;
 use psn_standin::{Config, Endpoint, StandIn};
-use webdriver::{artifacts_dir, eventually, Driver, Session};
-
-fn ready() -> bool {
-    let keyring = std::env::var_os("PSN_AUTH_TEST_KEYRING").is_some();
-    let display = std::env::var_os("DISPLAY").is_some();
-    if keyring && display {
-        return true;
-    }
-    eprintln!("skipped: needs Xvfb and the private gnome-keyring that scripts/test starts");
-    false
-}
-
-fn app_binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_psn-auth-app"))
-}
+use webdriver::{app_binary, artifacts_dir, eventually, ready, Driver, Session};
 
 /// A folder with a fake `xdg-open` that appends each URL to `opened.txt`.
 fn fake_browser(dir: &Path) -> (String, PathBuf) {

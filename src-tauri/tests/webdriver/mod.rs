@@ -162,6 +162,11 @@ fn wait_until_no_app_runs() {
 
 /// Whether an app still owns the single-instance plugin's name on the session bus.
 fn single_instance_name_taken() -> bool {
+    name_owned("dev.psnauth.desktop.SingleInstance")
+}
+
+/// Whether someone owns `name` on the session bus.
+pub fn name_owned(name: &str) -> bool {
     Command::new("dbus-send")
         .args([
             "--session",
@@ -169,10 +174,27 @@ fn single_instance_name_taken() -> bool {
             "--print-reply",
             "/org/freedesktop/DBus",
             "org.freedesktop.DBus.NameHasOwner",
-            "string:dev.psnauth.desktop.SingleInstance",
+            &format!("string:{name}"),
         ])
         .output()
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
+}
+
+/// True when the window tests can run: under Xvfb, with the private gnome-keyring that
+/// `scripts/test` starts; else says why they are skipped.
+pub fn ready() -> bool {
+    let keyring = std::env::var_os("PSN_AUTH_TEST_KEYRING").is_some();
+    let display = std::env::var_os("DISPLAY").is_some();
+    if keyring && display {
+        return true;
+    }
+    eprintln!("skipped: needs Xvfb and the private gnome-keyring that scripts/test starts");
+    false
+}
+
+/// The app binary this build made.
+pub fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_psn-auth-app"))
 }
 
 pub struct Session<'d> {
