@@ -2,7 +2,7 @@
 //! services. Rules about PSN live in the library, not here.
 
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Emitter, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
 use psn_core::{parse_npsso, AccountSummary, Remedy};
@@ -194,7 +194,14 @@ pub async fn refresh_now<R: Runtime>(
     state: State<'_, AppState>,
     account_id: String,
 ) -> CommandResult<AccountSummary> {
-    state.refresh_now(&app, &account_id).await
+    state.refresh.user_acted(&account_id);
+    let summary = state
+        .accounts()
+        .await?
+        .refresh_now(Some(&account_id))
+        .await?;
+    let _ = app.emit("accounts-changed", ());
+    Ok(summary)
 }
 
 #[tauri::command]

@@ -231,19 +231,6 @@ impl AppState {
         Some(data_url)
     }
 
-    /// Refreshes `account_id` now (the dashboard's and the tray's "Refresh now").
-    pub async fn refresh_now<R: tauri::Runtime>(
-        &self,
-        app: &tauri::AppHandle<R>,
-        account_id: &str,
-    ) -> CommandResult<psn_core::AccountSummary> {
-        use tauri::Emitter;
-        self.refresh.user_acted(account_id);
-        let summary = self.accounts().await?.refresh_now(Some(account_id)).await?;
-        let _ = app.emit("accounts-changed", ());
-        Ok(summary)
-    }
-
     /// Writes the account's calendar reminder into the Downloads folder (else the home folder)
     /// as `psn-auth-<label>.ics`, replacing an older one; the path.
     pub async fn save_calendar_reminder(&self, account_id: &str) -> CommandResult<String> {
