@@ -2,7 +2,8 @@
 //! cookie read from Rust once the user has signed in, so nobody copies 64 characters by hand.
 //!
 //! The window (label [`LABEL`]) shows remote content and gets nothing of the app: no
-//! capability names it, so its pages cannot call a command; it may only show Sony's and
+//! capability names it, so its pages cannot call a command, and on Linux its pages find no
+//! trace of Tauri's IPC at all ([`load_first_page`]); it may only show Sony's and
 //! PlayStation's sign-in hosts (`Endpoints::sign_in_window_allows`; other links open in the
 //! user's browser, and it never opens windows of its own); its title names the host it is on;
 //! and it is incognito: its cookies live in memory and end with it, so no NPSSO is left in
@@ -99,7 +100,10 @@ pub async fn sign_in_here<R: Runtime>(
     let load_settled = settled.clone();
     let load_account = account_id.clone();
     let title_settled = settled.clone();
-    let window = tauri::WebviewWindowBuilder::new(&app, LABEL, WebviewUrl::External(start.clone()))
+    // Empty at first (Tauri loads nothing for `about:blank`): the first page loads once the
+    // webview holds nothing of the app.
+    let blank = WebviewUrl::External(Url::parse("about:blank").expect("a valid URL"));
+    let window = tauri::WebviewWindowBuilder::new(&app, LABEL, blank)
         .title(title_for(&start))
         .inner_size(520.0, 760.0)
         .min_inner_size(400.0, 520.0)
@@ -148,6 +152,15 @@ pub async fn sign_in_here<R: Runtime>(
             )
         })?;
 
+    if let Err(e) = load_first_page(&window, start.clone()) {
+        tracing::warn!("the sign-in window could not load its page: {e}");
+        let _ = window.destroy();
+        return Err(CommandError::app(
+            "sign_in_window",
+            Remedy::Other,
+            "The sign-in window could not be opened. Use the steps below in your browser instead.",
+        ));
+    }
     let closed_settled = settled.clone();
     let closed_app = app.clone();
     window.on_window_event(move |event| {
@@ -177,6 +190,36 @@ pub async fn sign_in_here<R: Runtime>(
         "sign-in window opened"
     );
     Ok(())
+}
+
+/// Loads Sony's page into the new window. Tauri puts its IPC into every webview it creates
+/// (`window.__TAURI_INTERNALS__`, `window.ipc` and a script message handler), with no option to
+/// leave it out. Calls through it are refused in this window (no capability names it), but on
+/// Linux the window goes further: before the first page it removes Tauri's scripts and message
+/// handler from the webview, so remote pages find nothing of the app to call. Elsewhere the
+/// object stays, and every call through it is refused.
+fn load_first_page<R: Runtime>(window: &WebviewWindow<R>, url: Url) -> tauri::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        window.with_webview(move |webview| {
+            use webkit2gtk::{UserContentManagerExt, WebViewExt};
+            let webview = webview.inner();
+            match webview.user_content_manager() {
+                Some(manager) => {
+                    manager.remove_all_scripts();
+                    manager.unregister_script_message_handler("ipc");
+                }
+                None => tracing::warn!(
+                    "sign-in window: no content manager; Tauri's IPC object stays (and refused)"
+                ),
+            }
+            webview.load_uri(url.as_str());
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        window.navigate(url)
+    }
 }
 
 /// Ends the attempt once: closes the window and tells the main window how it ended.

@@ -4,7 +4,7 @@
 //! `/signin?auto=1` submits itself on load, for automated runs.
 //!
 //! `/ipc-probe` is a page that tries to reach the app's commands from remote content; it
-//! reports what happened by loading `/ipc-probe/result?outcome=…`, which the test reads from
+//! reports what it found and what its calls did by loading `/ipc-probe/result?found=…`, which the test reads from
 //! the recorded requests, and goes on to the sign-in form.
 
 use std::sync::Arc;
@@ -65,16 +65,31 @@ pub(crate) async fn signed_in() -> Response {
 }
 
 pub(crate) async fn ipc_probe() -> Response {
+    // `found`: which of Tauri's IPC entry points the page can see (`none` when it sees none);
+    // `invoke`: what calling a command through the object did; `fetch`: what a hand-made
+    // request to Tauri's IPC scheme did.
     html(
         "<h1>IPC probe</h1><script>\
          (async () => {\
-           let outcome;\
+           const found = [];\
+           if (window.__TAURI_INTERNALS__) found.push('internals');\
+           if (window.__TAURI__) found.push('global');\
+           if (window.isTauri) found.push('isTauri');\
+           if (window.ipc) found.push('ipc');\
+           if (window.webkit && window.webkit.messageHandlers && window.webkit.messageHandlers.ipc) found.push('handler');\
+           let invoke = 'none';\
+           if (window.__TAURI_INTERNALS__) {\
+             try { await window.__TAURI_INTERNALS__.invoke('app_view'); invoke = 'reached'; }\
+             catch (e) { invoke = 'refused'; }\
+           }\
+           let fetched;\
            try {\
-             const internals = window.__TAURI_INTERNALS__;\
-             if (!internals) { outcome = 'no-ipc-object'; }\
-             else { await internals.invoke('app_view'); outcome = 'reached'; }\
-           } catch (e) { outcome = 'refused'; }\
-           location.href = '/ipc-probe/result?outcome=' + outcome;\
+             const r = await fetch('ipc://localhost/app_view', { method: 'POST', body: '{}',\
+               headers: { 'Content-Type': 'application/json' } });\
+             fetched = r.ok ? 'reached' : 'refused';\
+           } catch (e) { fetched = 'failed'; }\
+           const q = new URLSearchParams({ found: found.join('+') || 'none', invoke, fetch: fetched });\
+           location.href = '/ipc-probe/result?' + q;\
          })();\
          </script>",
     )
