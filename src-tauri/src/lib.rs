@@ -15,6 +15,7 @@ pub mod refresher;
 pub mod sign_in_window;
 pub mod startup;
 pub mod state;
+pub mod ui_assets;
 pub mod view;
 
 use tauri::{Manager, Runtime};
@@ -71,66 +72,11 @@ pub fn run() {
     window(state, background::wizard_for_arg(&args));
 }
 
-/// Tauri's context for this app (one copy of the embedded UI, whichever path starts).
-fn context() -> tauri::Context {
-    #[allow(unused_mut)]
-    let mut context = tauri::generate_context!();
-    #[cfg(any(debug_assertions, feature = "ui-from-disk"))]
-    if let Some(dir) = std::env::var_os(dev_assets::UI_DIR_ENV) {
-        context.set_assets(Box::new(dev_assets::DiskAssets::new(dir.into())));
-    }
-    context
-}
-
-/// Debug builds (and release builds with the `ui-from-disk` feature, for measuring page changes
-/// with `bench/`): `PSN_AUTH_UI_DIR=ui` serves the page from that folder instead of the copy
-/// built into the binary, so an edit to `ui/` shows on the next start without a rebuild.
-/// Release builds otherwise always serve the embedded copy.
-#[cfg(any(debug_assertions, feature = "ui-from-disk"))]
-mod dev_assets {
-    use std::borrow::Cow;
-    use std::path::PathBuf;
-
-    use tauri::utils::assets::{AssetKey, AssetsIter, CspHash};
-
-    pub const UI_DIR_ENV: &str = "PSN_AUTH_UI_DIR";
-
-    pub struct DiskAssets(PathBuf);
-
-    impl DiskAssets {
-        pub fn new(dir: PathBuf) -> Self {
-            eprintln!(
-                "psn-auth: serving the page from {} ({UI_DIR_ENV})",
-                dir.display()
-            );
-            Self(dir)
-        }
-    }
-
-    impl<R: tauri::Runtime> tauri::Assets<R> for DiskAssets {
-        fn get(&self, key: &AssetKey) -> Option<Cow<'_, [u8]>> {
-            let relative = key.as_ref().trim_start_matches('/');
-            if relative.split('/').any(|part| part == "..") {
-                return None;
-            }
-            std::fs::read(self.0.join(relative)).ok().map(Cow::Owned)
-        }
-
-        fn iter(&self) -> Box<AssetsIter<'_>> {
-            Box::new(std::iter::empty())
-        }
-
-        fn csp_hashes(&self, _html_path: &AssetKey) -> Box<dyn Iterator<Item = CspHash<'_>> + '_> {
-            Box::new(std::iter::empty())
-        }
-    }
-}
-
 /// `--quit`: hands the argument to a running window (single-instance) and exits either way.
 fn quit_running_window() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|_, _, _| {}))
-        .build(context());
+        .build(ui_assets::context());
     if let Ok(app) = app {
         app.run(|handle, event| {
             if let tauri::RunEvent::Ready = event {
@@ -191,7 +137,7 @@ fn window(state: AppState, wizard_for: Option<String>) {
             }
         });
     let app = with_commands(builder, state)
-        .build(context())
+        .build(ui_assets::context())
         .expect("the window could not be created");
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
