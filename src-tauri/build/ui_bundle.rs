@@ -241,7 +241,11 @@ mod tests {
         let on_disk = std::fs::read_dir(ui_dir().join("js")).unwrap().count();
         assert_eq!(modules.len(), on_disk, "{modules:?}");
         assert_eq!(modules.last(), Some(&"js/main.js"));
-        assert_eq!(bundle.inputs.len(), modules.len() + 1, "index.html and each module");
+        assert_eq!(
+            bundle.inputs.len(),
+            modules.len() + 1,
+            "index.html and each module"
+        );
         let position = |m: &str| modules.iter().position(|x| *x == m).unwrap();
         assert!(position("js/time.js") < position("js/errors.js"));
         assert!(position("js/errors.js") < position("js/api.js"));
