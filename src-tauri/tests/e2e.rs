@@ -197,6 +197,12 @@ async fn the_whole_flow_in_a_real_window() {
         .text_containing("account-name", &standin.online_id())
         .await;
     assert_eq!(name.trim(), standin.online_id());
+    // The dashboard starts at its top, not where the wizard was scrolled to (its bottom).
+    assert_eq!(
+        s.execute("return window.scrollY").await,
+        serde_json::json!(0),
+        "the dashboard opened scrolled down"
+    );
 
     // Countdowns near 1 hour and 60 days, exact times on hover.
     let access = s.text_containing("access-expiry", "min").await;

@@ -20,17 +20,19 @@ export function currentScreenName() {
 }
 
 /**
- * Show one screen and hide the rest. When the screen actually changes, focus moves to its
- * heading so keyboard and screen-reader users land at the top of the new content.
+ * Show one screen and hide the rest. When the screen actually changes, the new one starts at
+ * its top (not where the last one was scrolled to: the wizard ends at its bottom), and focus
+ * moves to its heading so keyboard and screen-reader users land there too.
  */
 export function showScreen(name, { focus = true } = {}) {
   if (!SCREENS.includes(name)) throw new Error(`unknown screen ${name}`);
   const changed = name !== currentScreen;
   for (const s of SCREENS) setHidden(byId(`screen-${s}`), s !== name);
   currentScreen = name;
+  if (changed) globalThis.scrollTo?.(0, 0);
   if (changed && focus) {
     const target = document.getElementById(SCREEN_FOCUS[name]);
-    if (target) target.focus({ preventScroll: false });
+    if (target) target.focus({ preventScroll: true });
   }
   return changed;
 }
