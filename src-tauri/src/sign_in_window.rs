@@ -114,7 +114,10 @@ pub async fn sign_in_here<R: Runtime>(
             if nav_endpoints.sign_in_window_allows(url) {
                 return true;
             }
-            tracing::info!(host = url.host_str().unwrap_or(""), "sign-in window: a page outside Sony's sign-in opens in the browser");
+            tracing::info!(
+                host = url.host_str().unwrap_or(""),
+                "sign-in window: a page outside Sony's sign-in opens in the browser"
+            );
             if matches!(url.scheme(), "http" | "https") {
                 let _ = open_in_browser(&nav_app, url.as_str());
             }
@@ -128,7 +131,13 @@ pub async fn sign_in_here<R: Runtime>(
         })
         .on_document_title_changed(move |window, title| {
             if let Some(reason) = refusal(&title) {
-                settle(&window, &title_settled, Outcome::Refused { reason: reason.into() });
+                settle(
+                    &window,
+                    &title_settled,
+                    Outcome::Refused {
+                        reason: reason.into(),
+                    },
+                );
             }
         })
         .on_page_load(move |window, payload| {
@@ -136,30 +145,28 @@ pub async fn sign_in_here<R: Runtime>(
             if payload.event() != PageLoadEvent::Finished {
                 return;
             }
-            tracing::debug!(host = payload.url().host_str().unwrap_or(""), "sign-in window: page loaded");
-            let (settled, cookie_url, account) =
-                (load_settled.clone(), cookie_url.clone(), load_account.clone());
+            tracing::debug!(
+                host = payload.url().host_str().unwrap_or(""),
+                "sign-in window: page loaded"
+            );
+            let (settled, cookie_url, account) = (
+                load_settled.clone(),
+                cookie_url.clone(),
+                load_account.clone(),
+            );
             // Off the event loop: reading cookies from a handler deadlocks on Windows.
             std::thread::spawn(move || read_npsso(window, cookie_url, settled, account));
         })
         .build()
         .map_err(|e| {
             tracing::warn!("the sign-in window could not be opened: {e}");
-            CommandError::app(
-                "sign_in_window",
-                Remedy::Other,
-                "The sign-in window could not be opened. Use the steps below in your browser instead.",
-            )
+            window_failed()
         })?;
 
     if let Err(e) = load_first_page(&window, start.clone()) {
         tracing::warn!("the sign-in window could not load its page: {e}");
         let _ = window.destroy();
-        return Err(CommandError::app(
-            "sign_in_window",
-            Remedy::Other,
-            "The sign-in window could not be opened. Use the steps below in your browser instead.",
-        ));
+        return Err(window_failed());
     }
     let closed_settled = settled.clone();
     let closed_app = app.clone();
@@ -190,6 +197,15 @@ pub async fn sign_in_here<R: Runtime>(
         "sign-in window opened"
     );
     Ok(())
+}
+
+/// The window could not be built or could not load its page: the browser steps remain.
+fn window_failed() -> CommandError {
+    CommandError::app(
+        "sign_in_window",
+        Remedy::Other,
+        "The sign-in window could not be opened. Use the steps below in your browser instead.",
+    )
 }
 
 /// Loads Sony's page into the new window. Tauri puts its IPC into every webview it creates

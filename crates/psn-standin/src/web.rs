@@ -4,8 +4,8 @@
 //! `/signin?auto=1` submits itself on load, for automated runs.
 //!
 //! `/ipc-probe` is a page that tries to reach the app's commands from remote content; it
-//! reports what it found and what its calls did by loading `/ipc-probe/result?found=…`, which the test reads from
-//! the recorded requests, and goes on to the sign-in form.
+//! reports what it found and what its calls did by loading `/ipc-probe/result?found=…`, which
+//! the test reads from the recorded requests, and goes on to the sign-in form.
 
 use std::sync::Arc;
 
