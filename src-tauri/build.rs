@@ -5,27 +5,10 @@
 #[path = "build/ui_bundle.rs"]
 mod ui_bundle;
 
-/// Every command the webview may call. Keep in sync with `generate_handler!` in `src/lib.rs`.
-const COMMANDS: &[&str] = &[
-    "app_view",
-    "screen",
-    "use_session_only",
-    "retry_keychain",
-    "validate_npsso",
-    "paste_npsso",
-    "sign_in",
-    "open_sign_in_page",
-    "open_ssocookie_page",
-    "sign_in_here",
-    "avatar",
-    "copy_token",
-    "refresh_now",
-    "switch_account",
-    "sign_out",
-    "ui_ready",
-    "set_start_at_login",
-    "save_calendar_reminder",
-];
+/// The command and event names the page and the app share (`src/ipc.rs`).
+#[path = "src/ipc.rs"]
+#[allow(dead_code)]
+mod ipc;
 
 fn main() {
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -40,12 +23,13 @@ fn main() {
     .expect("write the joined script");
     println!("cargo:rerun-if-changed=../ui/js");
     println!("cargo:rerun-if-changed=build/ui_bundle.rs");
+    println!("cargo:rerun-if-changed=src/ipc.rs");
     for input in &bundle.inputs {
         println!("cargo:rerun-if-changed={}", input.display());
     }
     tauri_build::try_build(
         tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+            .app_manifest(tauri_build::AppManifest::new().commands(ipc::COMMANDS)),
     )
     .expect("tauri-build failed");
 }

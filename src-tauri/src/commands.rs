@@ -5,40 +5,61 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
-use psn_core::{parse_npsso, AccountSummary, Remedy};
+use psn_core::{parse_npsso, AccountSummary, Remedy, Which};
+use psn_desktop::clipboard::SecretClipboard;
+use psn_desktop::refresher::Refresher;
 
+use crate::accounts::AppAccounts;
+use crate::avatars::Avatars;
+use crate::clipboard::Copied;
 use crate::error::{CommandError, CommandResult, BROWSER};
-use crate::state::AppState;
-use crate::view::{AppView, Screen, SignInView};
+use crate::ipc::ACCOUNTS_CHANGED;
+use crate::launch::Launch;
+use crate::main_window::WizardRequest;
+use crate::sign_in::{exchange, SignIn};
+use crate::view::{self, AppView, Screen, SignInView};
 use zeroize::Zeroizing;
 
 /// Banners, start at login and the screen to show: the first call the page makes.
 #[tauri::command]
 pub async fn app_view<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
+    launch: State<'_, Launch>,
+    accounts: State<'_, AppAccounts>,
+    wizard: State<'_, WizardRequest>,
 ) -> CommandResult<AppView> {
-    let mut view = state.view().await;
-    view.info.start_at_login = crate::background::start_at_login(&app).ok();
-    Ok(view)
+    let start_at_login = crate::autostart::start_at_login(&app).ok();
+    Ok(view::app_view(&launch, &accounts, &wizard, start_at_login).await)
 }
 
 /// The screen the data calls for now (after a refresh, a switch, a sign-out).
 #[tauri::command]
-pub async fn screen(state: State<'_, AppState>) -> CommandResult<Screen> {
-    Ok(state.screen().await)
+pub async fn screen(accounts: State<'_, AppAccounts>) -> CommandResult<Screen> {
+    Ok(view::screen(&accounts).await)
 }
 
 #[tauri::command]
-pub async fn use_session_only(state: State<'_, AppState>) -> CommandResult<AppView> {
-    state.use_session_only().await;
-    Ok(state.view().await)
+pub async fn use_session_only(
+    launch: State<'_, Launch>,
+    accounts: State<'_, AppAccounts>,
+    wizard: State<'_, WizardRequest>,
+    refresher: State<'_, Refresher>,
+) -> CommandResult<AppView> {
+    accounts.use_session_only().await;
+    refresher.keychain_changed();
+    Ok(view::app_view(&launch, &accounts, &wizard, None).await)
 }
 
 #[tauri::command]
-pub async fn retry_keychain(state: State<'_, AppState>) -> CommandResult<AppView> {
-    state.retry_keychain().await;
-    Ok(state.view().await)
+pub async fn retry_keychain(
+    launch: State<'_, Launch>,
+    accounts: State<'_, AppAccounts>,
+    wizard: State<'_, WizardRequest>,
+    refresher: State<'_, Refresher>,
+) -> CommandResult<AppView> {
+    accounts.retry_keychain().await;
+    refresher.keychain_changed();
+    Ok(view::app_view(&launch, &accounts, &wizard, None).await)
 }
 
 /// Live validation of the NPSSO field, and the answer to Paste: never fails, never echoes the
@@ -100,60 +121,52 @@ pub fn validate_npsso(input: String) -> Validation {
 /// next sign-in. The page gets only the verdict and a masked preview, never the clipboard's
 /// text (which may be a token the app just copied).
 #[tauri::command]
-pub fn paste_npsso(state: State<'_, AppState>) -> CommandResult<Validation> {
-    let text = Zeroizing::new(state.clipboard.read_text()?);
+pub fn paste_npsso(
+    clipboard: State<'_, SecretClipboard>,
+    sign_in: State<'_, SignIn>,
+) -> CommandResult<Validation> {
+    let text = Zeroizing::new(clipboard.read_text()?);
     let parsed = parse_npsso(&text);
     let answer = Validation::of(&parsed);
-    state.keep_pasted(parsed.ok());
+    sign_in.keep_pasted(parsed.ok());
     Ok(answer)
 }
 
 /// Signs in with `input` when the page sends one, else with the NPSSO kept by Paste.
 #[tauri::command]
 pub async fn sign_in(
-    state: State<'_, AppState>,
+    accounts: State<'_, AppAccounts>,
+    refresher: State<'_, Refresher>,
+    sign_in: State<'_, SignIn>,
     input: Option<String>,
 ) -> CommandResult<SignInView> {
-    let Some(_running) = state.begin_sign_in() else {
+    let Some(_running) = sign_in.begin() else {
         return Err(CommandError::sign_in_running());
     };
     let npsso = match input.filter(|i| !i.trim().is_empty()) {
         Some(text) => {
-            state.keep_pasted(None);
+            sign_in.keep_pasted(None);
             parse_npsso(&npsso_input(text)?)?
         }
-        None => state.pasted().ok_or(psn_core::NpssoError::Empty)?,
+        None => sign_in.pasted().ok_or(psn_core::NpssoError::Empty)?,
     };
-    exchange(&state, &npsso).await
-}
-
-/// The exchange, storage and the next screen: shared by [`sign_in`] and the sign-in window.
-pub(crate) async fn exchange(
-    state: &AppState,
-    npsso: &psn_core::Npsso,
-) -> CommandResult<SignInView> {
-    let signed_in = state.accounts().await?.sign_in(npsso).await?;
-    state.refresh.user_acted(&signed_in.account.account_id);
-    Ok(SignInView {
-        account: signed_in.account,
-        screen: Screen::for_overview(signed_in.overview),
-    })
+    exchange(&accounts, &refresher, &npsso).await
 }
 
 #[tauri::command]
 pub fn open_sign_in_page<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
+    launch: State<'_, Launch>,
 ) -> CommandResult<()> {
-    open_in_browser(&app, state.endpoints().sign_in_page().as_str())
+    open_in_browser(&app, launch.endpoints.sign_in_page().as_str())
 }
 
 #[tauri::command]
 pub fn open_ssocookie_page<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
+    launch: State<'_, Launch>,
 ) -> CommandResult<()> {
-    open_in_browser(&app, state.endpoints().ssocookie_page().as_str())
+    open_in_browser(&app, launch.endpoints.ssocookie_page().as_str())
 }
 
 pub(crate) fn open_in_browser<R: Runtime>(app: &AppHandle<R>, url: &str) -> CommandResult<()> {
@@ -170,68 +183,65 @@ pub(crate) fn open_in_browser<R: Runtime>(app: &AppHandle<R>, url: &str) -> Comm
 /// The account's avatar as a `data:` URL (the page may not load remote images), or `None`.
 #[tauri::command]
 pub async fn avatar(
-    state: State<'_, AppState>,
+    accounts: State<'_, AppAccounts>,
+    avatars: State<'_, Avatars>,
     account_id: String,
 ) -> CommandResult<Option<String>> {
-    Ok(state.avatar(&account_id).await)
+    Ok(avatars.get(&accounts.get().await?, &account_id).await)
 }
-
-pub use crate::clipboard::{Copied, Which};
 
 /// Copies a token in Rust: the webview asks, but never receives the value.
 #[tauri::command]
-pub async fn copy_token<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn copy_token(
+    accounts: State<'_, AppAccounts>,
+    clipboard: State<'_, SecretClipboard>,
     account_id: String,
     which: Which,
 ) -> CommandResult<Copied> {
-    crate::clipboard::copy_token(&app, &account_id, which).await
+    crate::clipboard::copy_token(&accounts.get().await?, &clipboard, &account_id, which).await
 }
 
 #[tauri::command]
 pub async fn refresh_now<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
+    accounts: State<'_, AppAccounts>,
+    refresher: State<'_, Refresher>,
     account_id: String,
 ) -> CommandResult<AccountSummary> {
-    state.refresh.user_acted(&account_id);
-    let summary = state
-        .accounts()
-        .await?
-        .refresh_now(Some(&account_id))
-        .await?;
-    let _ = app.emit("accounts-changed", ());
+    refresher.user_acted(&account_id);
+    let summary = accounts.get().await?.refresh_now(Some(&account_id)).await?;
+    let _ = app.emit(ACCOUNTS_CHANGED, ());
     Ok(summary)
 }
 
 #[tauri::command]
 pub async fn switch_account(
-    state: State<'_, AppState>,
+    accounts: State<'_, AppAccounts>,
     account_id: String,
 ) -> CommandResult<AccountSummary> {
-    Ok(state.accounts().await?.set_active(&account_id).await?)
+    Ok(accounts.get().await?.set_active(&account_id).await?)
 }
 
 #[tauri::command]
-pub async fn sign_out(state: State<'_, AppState>, account_id: String) -> CommandResult<()> {
-    state.accounts().await?.sign_out(Some(&account_id)).await?;
+pub async fn sign_out(accounts: State<'_, AppAccounts>, account_id: String) -> CommandResult<()> {
+    accounts.get().await?.sign_out(Some(&account_id)).await?;
     Ok(())
 }
 
 /// Turns starting at login on or off; the state it is now in.
 #[tauri::command]
 pub fn set_start_at_login<R: Runtime>(app: AppHandle<R>, enabled: bool) -> CommandResult<bool> {
-    crate::background::set_start_at_login(&app, enabled)
+    crate::autostart::set_start_at_login(&app, enabled)
 }
 
 /// Saves a calendar reminder (`.ics`) for the account's next sign-in in the Downloads folder
 /// (else the home folder); the path it was saved at, for the page to show.
 #[tauri::command]
 pub async fn save_calendar_reminder(
-    state: State<'_, AppState>,
+    accounts: State<'_, AppAccounts>,
     account_id: String,
 ) -> CommandResult<String> {
-    state.save_calendar_reminder(&account_id).await
+    crate::calendar::save_reminder(&accounts.get().await?, &account_id).await
 }
 
 /// Milestones of the page's start, in milliseconds since its navigation began.

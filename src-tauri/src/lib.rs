@@ -1,32 +1,91 @@
 //! PSN Auth's desktop app: a Tauri 2 window over `psn_core`.
 //!
-//! Window concerns only: start-up (`--demo`, endpoint overrides), the commands the webview may
-//! call ([`commands`]) and the screen they describe ([`view`]), Sony's sign-in page in a window
-//! of its own ([`sign_in_window`]), copying secrets to the clipboard ([`clipboard`]), refreshing
-//! while the window is open ([`refresher`]), handing over to the watcher when it closes
-//! ([`background`]), and one instance at a time. Every PSN rule lives in `psn_core`; what the
-//! window shares with the watcher (`psn-auth-watcher`), in `psn_desktop`.
+//! Window concerns only: start-up ([`launch`]: `--demo`, endpoint overrides), the commands the
+//! webview may call ([`commands`], one-line adapters; their names in [`ipc`]) and the screen
+//! they describe ([`view`]), the account service as the window holds it ([`accounts`]), a
+//! sign-in from the window ([`sign_in`]) and Sony's sign-in page in a window of its own
+//! ([`sign_in_window`]), copying secrets to the clipboard ([`clipboard`]), avatars
+//! ([`avatars`]), the calendar file ([`calendar`]), refreshing while the window is open
+//! ([`refresher`]), the main window ([`main_window`]), start at login ([`autostart`]), handing
+//! over to the watcher when it closes ([`handover`]), and one instance at a time. Every PSN rule
+//! lives in `psn_core`; what the window shares with the watcher (`psn-auth-watcher`), in
+//! `psn_desktop`.
+//!
+//! Each service is managed on its own ([`Services`]); a command takes the ones it needs.
 
-pub mod background;
+pub mod accounts;
+pub mod autostart;
+pub mod avatars;
+pub mod calendar;
 pub mod clipboard;
 pub mod commands;
 pub mod error;
+pub mod handover;
+pub mod ipc;
+pub mod launch;
+pub mod main_window;
 pub mod refresher;
+pub mod sign_in;
 pub mod sign_in_window;
 pub mod startup;
-pub mod state;
 pub mod ui_assets;
 pub mod view;
 
+use psn_core::{Accounts, PsnClient};
+use psn_desktop::clipboard::SecretClipboard;
+use psn_desktop::processes::{wizard_for_arg, BACKGROUND_ARG, QUIT_ARG};
+use psn_desktop::refresher::Refresher;
 use tauri::{Manager, Runtime};
 
-pub use state::{AppState, Launch};
+pub use accounts::AppAccounts;
+pub use launch::Launch;
 
-/// Registers the commands and the state on a builder: shared by [`run`] and the tests'
+/// The window's services, each managed on its own by [`with_commands`].
+pub struct Services {
+    pub launch: Launch,
+    pub accounts: AppAccounts,
+    pub wizard: main_window::WizardRequest,
+}
+
+impl Services {
+    /// The services for `launch`; the keychain opens on first use.
+    pub fn new(launch: Launch) -> Result<Self, String> {
+        let client = PsnClient::new(launch.endpoints.clone()).map_err(|e| e.to_string())?;
+        Ok(Self {
+            accounts: AppAccounts::new(client, launch.namespace.clone()),
+            launch,
+            wizard: Default::default(),
+        })
+    }
+
+    /// Services over the account service `open` makes (tests: memory, or a test keychain).
+    pub fn with_accounts(
+        launch: Launch,
+        open: impl FnOnce(PsnClient) -> Accounts,
+    ) -> Result<Self, String> {
+        let client = PsnClient::new(launch.endpoints.clone()).map_err(|e| e.to_string())?;
+        Ok(Self {
+            accounts: AppAccounts::with(client, launch.namespace.clone(), open),
+            launch,
+            wizard: Default::default(),
+        })
+    }
+}
+
+/// Registers the commands and the services on a builder: shared by [`run`] and the tests'
 /// `tauri::test::mock_builder()`.
-pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+pub fn with_commands<R: Runtime>(
+    builder: tauri::Builder<R>,
+    services: Services,
+) -> tauri::Builder<R> {
     builder
-        .manage(state)
+        .manage(services.launch)
+        .manage(services.accounts)
+        .manage(services.wizard)
+        .manage(Refresher::default())
+        .manage(SecretClipboard::from_env())
+        .manage(sign_in::SignIn::default())
+        .manage(avatars::Avatars::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_view,
             commands::screen,
@@ -55,21 +114,22 @@ pub fn run() {
     startup::mark_process_start();
     startup::prefer_cpu_rendering_without_gpu();
     let args: Vec<String> = std::env::args().collect();
-    if args.iter().any(|a| a == background::BACKGROUND_ARG) {
-        background::start_watcher_and_exit();
+    if args.iter().any(|a| a == BACKGROUND_ARG) {
+        handover::start_watcher_and_exit();
     }
-    if args.iter().any(|a| a == background::QUIT_ARG) {
+    if args.iter().any(|a| a == QUIT_ARG) {
         quit_running_window();
         return;
     }
-    let state = match Launch::from_args(&args).and_then(AppState::new) {
-        Ok(state) => state,
+    let mut services = match Launch::from_args(&args).and_then(Services::new) {
+        Ok(services) => services,
         Err(message) => {
             eprintln!("psn-auth: {message}");
             std::process::exit(1);
         }
     };
-    window(state, background::wizard_for_arg(&args));
+    services.wizard = main_window::WizardRequest::new(wizard_for_arg(&args));
+    window(services);
 }
 
 /// `--quit`: hands the argument to a running window (single-instance) and exits either way.
@@ -87,21 +147,20 @@ fn quit_running_window() {
 }
 
 /// The window process: the wizard and the dashboard. Closing the window ends it.
-fn window(state: AppState, wizard_for: Option<String>) {
-    if let Some(url) = state.demo_url() {
+fn window(services: Services) {
+    if let Some(url) = services.launch.demo_url() {
         eprintln!("psn-auth: demo mode: a stand-in for Sony serves on {url}");
     }
-    state.watch.set_wizard_for(wizard_for);
     let builder = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts: it shows the
         // window (or, from the watcher, quits it or opens a wizard).
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
-            background::second_launch(app, &args);
+            main_window::second_launch(app, &args);
         }))
         // Start at login runs `psn-auth-app --background`, which starts the watcher.
         .plugin(
             tauri_plugin_autostart::Builder::new()
-                .arg(background::BACKGROUND_ARG)
+                .arg(BACKGROUND_ARG)
                 .build(),
         )
         // Only Rust opens pages (the two wizard buttons); the page's own links never reach the
@@ -122,26 +181,26 @@ fn window(state: AppState, wizard_for: Option<String>) {
             // rather than when the page first asks.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                let _ = handle.state::<AppState>().accounts().await;
+                let _ = handle.state::<AppAccounts>().get().await;
             });
             refresher::spawn(app.handle().clone());
-            background::show_main(app.handle());
-            background::ensure_watcher(&app.state::<AppState>());
+            main_window::show_main(app.handle());
+            handover::ensure_watcher(&app.state::<Launch>());
             Ok(())
         })
         .on_window_event(|window, event| {
-            if window.label() == background::MAIN {
+            if window.label() == main_window::MAIN {
                 if let tauri::WindowEvent::CloseRequested { .. } = event {
-                    background::main_closed(window.app_handle());
+                    handover::main_closed(window.app_handle());
                 }
             }
         });
-    let app = with_commands(builder, state)
+    let app = with_commands(builder, services)
         .build(ui_assets::context())
         .expect("the window could not be created");
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
-            handle.state::<AppState>().clipboard.clear_on_exit();
+            handle.state::<SecretClipboard>().clear_on_exit();
         }
     });
 }

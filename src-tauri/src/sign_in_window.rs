@@ -23,14 +23,18 @@ use serde::Serialize;
 use tauri::webview::{NewWindowResponse, PageLoadEvent};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State, Url, WebviewUrl, WebviewWindow};
 
-use crate::commands::{exchange, open_in_browser};
+use crate::accounts::AppAccounts;
+use crate::commands::open_in_browser;
 use crate::error::{CommandError, CommandResult};
-use crate::state::AppState;
+use crate::ipc::SIGN_IN_WINDOW as EVENT;
+use crate::launch::Launch;
+use crate::main_window::MAIN;
+use crate::sign_in::{exchange, SignIn};
 use crate::view::SignInView;
 use psn_core::Remedy;
+use psn_desktop::refresher::Refresher;
 
 pub const LABEL: &str = "sony-sign-in";
-pub const EVENT: &str = "sign-in-window";
 /// With no NPSSO by then, the window closes and the wizard offers the manual steps.
 pub const GIVE_UP_AFTER: Duration = Duration::from_secs(5 * 60);
 
@@ -79,17 +83,18 @@ impl Outcome {
 #[tauri::command]
 pub async fn sign_in_here<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
+    launch: State<'_, Launch>,
+    sign_in: State<'_, SignIn>,
     account_id: Option<String>,
 ) -> CommandResult<()> {
     if let Some(window) = app.get_webview_window(LABEL) {
         let _ = window.set_focus();
         return Ok(());
     }
-    if state.is_signing_in() {
+    if sign_in.is_running() {
         return Err(CommandError::sign_in_running());
     }
-    let endpoints = state.endpoints().clone();
+    let endpoints = launch.endpoints.clone();
     let start = endpoints.sign_in_window_page();
     let cookie_url = endpoints.npsso_cookie_url();
     let settled = Arc::new(AtomicBool::new(false));
@@ -175,11 +180,11 @@ pub async fn sign_in_here<R: Runtime>(
             && !closed_settled.swap(true, Ordering::AcqRel)
         {
             tracing::info!("sign-in window closed before a sign-in");
-            let _ = closed_app.emit_to(crate::background::MAIN, EVENT, Outcome::Closed);
+            let _ = closed_app.emit_to(MAIN, EVENT, Outcome::Closed);
         }
     });
     // Quitting the main window ends the attempt too: the app must not linger on this one.
-    if let Some(main) = app.get_webview_window(crate::background::MAIN) {
+    if let Some(main) = app.get_webview_window(MAIN) {
         let sign_in = window.clone();
         main.on_window_event(move |event| {
             if matches!(event, tauri::WindowEvent::Destroyed) {
@@ -245,9 +250,7 @@ fn settle<R: Runtime>(window: &WebviewWindow<R>, settled: &AtomicBool, outcome: 
     }
     tracing::info!(outcome = outcome.name(), "sign-in window settled");
     let _ = window.destroy();
-    let _ = window
-        .app_handle()
-        .emit_to(crate::background::MAIN, EVENT, outcome);
+    let _ = window.app_handle().emit_to(MAIN, EVENT, outcome);
 }
 
 /// Reads the auth base's cookies; with an `npsso` there, closes the window and signs in.
@@ -278,12 +281,13 @@ fn read_npsso<R: Runtime>(
     let _ = window.destroy();
     let app = window.app_handle().clone();
     tauri::async_runtime::spawn(async move {
-        let state = app.state::<AppState>();
-        let outcome = match state.begin_sign_in() {
+        let sign_in = app.state::<SignIn>();
+        let (accounts, refresher) = (app.state::<AppAccounts>(), app.state::<Refresher>());
+        let outcome = match sign_in.begin() {
             None => Outcome::Failed {
                 error: CommandError::sign_in_running(),
             },
-            Some(_running) => match exchange(&state, &npsso).await {
+            Some(_running) => match exchange(&accounts, &refresher, &npsso).await {
                 Ok(view) => {
                     let new_account = account
                         .as_deref()
@@ -296,7 +300,7 @@ fn read_npsso<R: Runtime>(
                 Err(error) => Outcome::Failed { error },
             },
         };
-        let _ = app.emit_to(crate::background::MAIN, EVENT, outcome);
+        let _ = app.emit_to(MAIN, EVENT, outcome);
     });
 }
 

@@ -6,8 +6,22 @@
 use psn_core::{AccountSummary, Overview};
 use serde::Serialize;
 
+use crate::accounts::AppAccounts;
 use crate::error::CommandError;
-use crate::state::AppInfo;
+use crate::launch::Launch;
+use crate::main_window::WizardRequest;
+
+/// Facts for the window's banners and first screen.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: &'static str,
+    pub demo: bool,
+    pub overrides: Vec<String>,
+    pub session_only: bool,
+    /// Whether PSN Auth starts (in the tray) at login; `None` where that cannot be told.
+    pub start_at_login: Option<bool>,
+}
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "screen", content = "data", rename_all = "camelCase")]
@@ -42,6 +56,44 @@ pub struct AppView {
     /// A reminder was clicked: open the wizard to sign this account in again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_wizard_for: Option<String>,
+}
+
+/// The screen the data calls for (the UI may show the wizard over it when asked).
+pub async fn screen(accounts: &AppAccounts) -> Screen {
+    let accounts = match accounts.get().await {
+        Ok(accounts) => accounts,
+        Err(e) => return Screen::Keychain(e),
+    };
+    match accounts.overview().await {
+        Err(e) => Screen::Error(e.into()),
+        Ok(overview) => Screen::for_overview(overview),
+    }
+}
+
+/// Banners and the screen, for the first paint and after a keychain choice.
+pub async fn app_view(
+    launch: &Launch,
+    accounts: &AppAccounts,
+    wizard: &WizardRequest,
+    start_at_login: Option<bool>,
+) -> AppView {
+    let started = std::time::Instant::now();
+    let view = AppView {
+        info: AppInfo {
+            version: env!("CARGO_PKG_VERSION"),
+            demo: launch.is_demo(),
+            overrides: launch.endpoints.overrides.clone(),
+            session_only: accounts.is_session_only().await,
+            start_at_login,
+        },
+        screen: screen(accounts).await,
+        open_wizard_for: wizard.take(),
+    };
+    tracing::debug!(
+        elapsed_ms = psn_core::log::elapsed_ms(started),
+        "view ready"
+    );
+    view
 }
 
 /// A sign-in's answer: who signed in, and the dashboard built from what was just written

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use psn_core::vault::Namespace;
-use psn_core::{Accounts, Endpoints, PsnClient, Vault};
+use psn_core::{Accounts, Endpoints, PsnClient, Settings, Vault};
 use psn_standin::{Config, StandIn};
 use webdriver::{app_binary, name_owned, ready, Driver, Session};
 
@@ -68,8 +68,10 @@ async fn signed_in(online_id: &str, refresh_days: i64) -> StandIn {
     // The namespace the app uses with PSN_AUTH_BASE_URL and PSN_API_BASE_URL set to it.
     let url = standin.url();
     let endpoints = Endpoints::from_vars(Some(&url), Some(&url)).unwrap();
-    let vault = Vault::open(&Namespace::for_endpoints(&endpoints)).unwrap();
-    let accounts = Accounts::new(PsnClient::new(endpoints).unwrap(), vault);
+    let namespace = Namespace::for_endpoints(&endpoints);
+    let vault = Vault::open(&namespace).unwrap();
+    let settings = Settings::open(&namespace).unwrap();
+    let accounts = Accounts::new(PsnClient::new(endpoints).unwrap(), vault, settings);
     let npsso = psn_core::parse_npsso(&standin.npsso()).unwrap();
     accounts.sign_in(&npsso).await.unwrap();
     standin

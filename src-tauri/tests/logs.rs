@@ -9,7 +9,7 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use psn_core::Vault;
+use psn_core::{Accounts, Settings, Vault};
 use serde_json::json;
 
 /// Everything logged, from every thread.
@@ -43,7 +43,10 @@ fn a_trace_log_of_sign_in_refresh_and_copy_holds_no_secret() {
     let settings = tempfile::tempdir().unwrap();
     let service = format!("psn-auth-test-logs-{}", std::process::id());
     let dir = settings.path().to_owned();
-    let h = common::harness_with(move || Vault::open_at(&service, &dir).expect("keychain"));
+    let h = common::harness_with(move |client| {
+        let vault = Vault::open_service(&service).expect("keychain");
+        Accounts::new(client, vault, Settings::on_disk(&dir))
+    });
     let id = h.sign_in()["accountId"].as_str().unwrap().to_owned();
     h.invoke("refresh_now", json!({ "accountId": id })).unwrap();
     h.invoke("copy_token", json!({ "accountId": id, "which": "access" }))

@@ -18,7 +18,7 @@ import { renderDashboard, renderDashboardTimes } from './render-dashboard.js';
 import { showToast } from './toast-ui.js';
 
 export const state = {
-  info: null, // banners: {version, demo, overrides, sessionOnly, clipboardClearSecs}
+  info: null, // banners: {version, demo, overrides, sessionOnly, startAtLogin}
   screen: null, // the backend's {screen, data}; null until the first answer
   wizardOpen: false, // the user opened the wizard over the dashboard
   openWizardFor: null, // a clicked reminder opened this window for that account

@@ -34,7 +34,7 @@ export function account(id, label, { minutes = 55, days = 50 } = {}) {
 export function fakeBackend({ keychainError = null, ...info } = {}) {
   const b = {
     info: {
-      version: '0.1.0', demo: false, overrides: [], sessionOnly: false, clipboardClearSecs: 30, ...info,
+      version: '0.1.0', demo: false, overrides: [], sessionOnly: false, ...info,
     },
     keychainError,
     accounts: [],

@@ -2,6 +2,8 @@
 //! examples and the exit-code table.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use psn_core::endpoints::{SIGN_IN_PAGE, SSOCOOKIE_PAGE};
+use psn_core::RefreshPolicy;
 
 /// `psn-auth --help`'s closing text: examples, then the exit codes.
 const ROOT_HELP: &str = concat!(
@@ -20,27 +22,37 @@ http:// on loopback only).
     exit_table!()
 );
 
-const LOGIN_HELP: &str = "\
+fn login_help() -> String {
+    format!(
+        "\
 Examples:
   psn-auth login                      prompts for the NPSSO without echoing it
   psn-auth login < npsso.txt          reads it from standard input (a file or a pipe)
   pbpaste | psn-auth login            the copied ssocookie line works as is
 
-Get the NPSSO: sign in on https://www.playstation.com/ in a browser, then open
-https://ca.account.sony.com/api/v1/ssocookie and copy what it shows (the whole line
-{\"npsso\":\"…\"} or just the value). The NPSSO is never taken from the command line, where
-other users could see it. Exit codes: 5 malformed or rejected NPSSO, 6 retry later, 7 keychain.";
+Get the NPSSO: sign in on {SIGN_IN_PAGE} in a browser, then open
+{SSOCOOKIE_PAGE} and copy what it shows (the whole line
+{{\"npsso\":\"…\"}} or just the value). The NPSSO is never taken from the command line, where
+other users could see it. Exit codes: 5 malformed or rejected NPSSO, 6 retry later, 7 keychain."
+    )
+}
 
-const TOKEN_HELP: &str = "\
+fn token_help() -> String {
+    format!(
+        "\
 Examples:
   TOKEN=$(psn-auth token)
   curl -H \"Authorization: Bearer $(psn-auth token)\" https://m.np.playstation.com/…
   psn-auth token --account MyOnlineId
   psn-auth token --json | jq -r .expiresAt
 
-Prints the access token and a newline, nothing else. When it is due for a refresh (less than 5
-minutes left, or half its lifetime for short-lived tokens: the app's rule) it is refreshed first
-(once, even when many processes ask at the same moment) and the new set is saved. Exit codes: 3 no such account, 4 a new NPSSO is needed, 6 retry later, 7 keychain.";
+Prints the access token and a newline, nothing else. When it is due for a refresh ({rule}: the
+app's rule) it is refreshed first (once, even when many processes ask at the same moment) and the
+new set is saved. Exit codes: 3 no such account, 4 a new NPSSO is needed, 6 retry later, 7
+keychain.",
+        rule = RefreshPolicy::default().due_rule()
+    )
+}
 
 const EXEC_HELP: &str = "\
 Examples:
@@ -124,8 +136,8 @@ Examples:
   psn-auth export --format json                   {\"accessToken\": …} as psn-api names it
   psn-auth export --format header                 Authorization: Bearer …
 
-Like `token`, refreshes first when the access token is due (less than 5 minutes left). The output holds
-secrets: keep it out of logs and shared files.";
+Like `token`, refreshes first when the access token is due. The output holds secrets: keep it out
+of logs and shared files.";
 
 /// Fresh PlayStation Network tokens for scripts, from the PSN Auth keychain.
 #[derive(Debug, Parser)]
@@ -143,15 +155,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Sign in with an NPSSO (from standard input, or typed at a hidden prompt).
-    #[command(after_help = LOGIN_HELP)]
+    #[command(after_help = login_help())]
     Login {
         /// Print the result as JSON on stdout (field names in the README).
         #[arg(long)]
         json: bool,
     },
 
-    /// Print a valid access token (refreshed first when under 5 minutes are left).
-    #[command(after_help = TOKEN_HELP)]
+    /// Print a valid access token (refreshed first when it is due).
+    #[command(after_help = token_help())]
     Token {
         #[command(flatten)]
         account: AccountArg,

@@ -3,7 +3,7 @@
 //! the namespace of those endpoints.
 
 use psn_core::vault::Namespace;
-use psn_core::{Accounts, Endpoints, PsnClient, Vault};
+use psn_core::{Accounts, Endpoints, PsnClient, Settings, Vault};
 
 use crate::exit::Failure;
 
@@ -26,9 +26,10 @@ pub fn accounts(check: Check) -> Result<Accounts, Failure> {
         );
     }
     let namespace = Namespace::for_endpoints(&endpoints);
+    let settings = Settings::open(&namespace)?;
     let vault = match check {
         Check::Now => Vault::open(&namespace)?,
-        Check::AtFirstSave => Vault::open_lazy(&namespace)?,
+        Check::AtFirstSave => Vault::open_lazy(&namespace),
     };
-    Ok(Accounts::new(PsnClient::new(endpoints)?, vault))
+    Ok(Accounts::new(PsnClient::new(endpoints)?, vault, settings))
 }

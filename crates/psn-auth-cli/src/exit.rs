@@ -254,13 +254,6 @@ mod tests {
                 }),
                 Exit::NeedNpsso,
             ),
-            (
-                Error::Vault(VaultError::Settings {
-                    path: "p".into(),
-                    reason: "r".into(),
-                }),
-                Exit::Other,
-            ),
             (Error::NoAccount, Exit::NoAccount),
             (Error::UnknownAccount("x".into()), Exit::NoAccount),
             (Error::LockTimeout(30), Exit::TryLater),

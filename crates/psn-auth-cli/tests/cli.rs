@@ -100,7 +100,7 @@ impl Rig {
         let endpoints = psn_core::Endpoints::from_vars(Some(&url), Some(&url)).unwrap();
         let namespace = psn_core::vault::Namespace::for_endpoints(&endpoints);
         if cfg!(windows) {
-            return psn_core::vault::config_dir(&namespace).unwrap();
+            return namespace.config_dir().unwrap();
         }
         self.config_home.path().join(namespace.service())
     }

@@ -8,20 +8,15 @@
 //! runtime runs the refresh passes, the reminders and the menu's actions, and sends the tray's
 //! new menu and tooltip back through the event loop.
 
-mod actions;
 mod tray;
-
-use std::time::Duration;
+mod watcher;
 
 use psn_core::vault::Namespace;
 use psn_core::{Endpoints, PsnClient};
 use tao::event::{Event, StartCause};
 use tao::event_loop::{ControlFlow, EventLoopBuilder};
 
-use crate::actions::Watcher;
-
-/// The longest a pass waits: accounts added elsewhere are noticed within this time.
-const MAX_SLEEP: Duration = Duration::from_secs(60);
+use crate::watcher::Watcher;
 
 /// What the runtime asks of the event loop's thread.
 #[derive(Debug)]
@@ -51,7 +46,7 @@ fn main() {
         }
     };
     let namespace = Namespace::for_endpoints(&endpoints);
-    let Some(_lock) = psn_desktop::watcher::claim(&namespace) else {
+    let Some(_lock) = psn_desktop::watcher_lock::claim(&namespace) else {
         eprintln!("psn-auth-watcher: already running");
         return;
     };
@@ -69,8 +64,13 @@ fn main() {
         .expect("the async runtime starts");
     let client = PsnClient::new(endpoints).expect("the HTTP client starts");
     let watcher = Watcher::new(client, namespace, proxy.clone());
-    tray::forward_menu_events(runtime.handle().clone(), watcher.clone());
-    runtime.spawn(refresh_loop(watcher.clone()));
+    let (handle, w) = (runtime.handle().clone(), watcher.clone());
+    tray::on_menu_action(move |action| {
+        let w = w.clone();
+        handle.spawn(async move { w.perform(action).await });
+    });
+    let w = watcher.clone();
+    runtime.spawn(async move { w.run().await });
 
     let mut icon = None;
     event_loop.run(move |event, _, flow| {
@@ -93,17 +93,4 @@ fn main() {
             _ => {}
         }
     });
-}
-
-/// Refreshes what is due, sends the reminders that are due, then sleeps until the next account
-/// needs attention (at most [`MAX_SLEEP`]), or until a menu action wakes it.
-async fn refresh_loop(watcher: Watcher) {
-    let mut sleep = Duration::ZERO;
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(sleep) => {}
-            _ = watcher.woken() => {}
-        }
-        sleep = watcher.pass().await.unwrap_or(MAX_SLEEP).min(MAX_SLEEP);
-    }
 }

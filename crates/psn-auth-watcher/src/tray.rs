@@ -8,8 +8,6 @@ use psn_core::AccountSummary;
 use tray_icon::menu::{CheckMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
 use tray_icon::{Icon, TrayIcon, TrayIconBuilder};
 
-use crate::actions::Watcher;
-
 /// What a tray menu entry does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrayAction {
@@ -92,7 +90,7 @@ pub fn tooltip(accounts: &[AccountSummary], now: DateTime<Utc>) -> String {
         format!(
             "PSN Auth: {}'s sign-in lasts {} more",
             active.label,
-            psn_core::reminders::describe_left(left)
+            psn_core::time::describe_left(left)
         )
     }
 }
@@ -133,14 +131,13 @@ pub fn apply(tray: &TrayIcon, model: &TrayModel) {
     let _ = tray.set_tooltip(Some(&model.tooltip));
 }
 
-/// Menu clicks arrive on the event loop's thread: each is carried out on the runtime.
-pub fn forward_menu_events(runtime: tokio::runtime::Handle, watcher: Watcher) {
+/// Menu clicks arrive on the event loop's thread: each entry's action is handed to `perform`
+/// (which carries it out on the runtime).
+pub fn on_menu_action(perform: impl Fn(TrayAction) + Send + Sync + 'static) {
     MenuEvent::set_event_handler(Some(move |event: MenuEvent| {
-        let Some(action) = TrayAction::from_id(event.id().as_ref()) else {
-            return;
-        };
-        let watcher = watcher.clone();
-        runtime.spawn(async move { watcher.perform(action).await });
+        if let Some(action) = TrayAction::from_id(event.id().as_ref()) {
+            perform(action);
+        }
     }));
 }
 

@@ -7,9 +7,25 @@
 
 use url::Url;
 
+use crate::digest::hex_sha256;
 use crate::error::{Error, Result};
+use crate::namespace::Namespace;
 
-pub const SONY_AUTH_BASE: &str = "https://ca.account.sony.com";
+/// Sony's auth host, as a literal for `concat!` (the one place it is written).
+macro_rules! sony_auth_base {
+    () => {
+        "https://ca.account.sony.com"
+    };
+}
+
+/// The ssocookie page's path under the auth host.
+macro_rules! ssocookie_path {
+    () => {
+        "api/v1/ssocookie"
+    };
+}
+
+pub const SONY_AUTH_BASE: &str = sony_auth_base!();
 pub const SONY_DMS_BASE: &str = "https://dms.api.playstation.com";
 pub const SONY_PROFILE_BASE: &str = "https://m.np.playstation.com";
 pub const ENV_AUTH_BASE: &str = "PSN_AUTH_BASE_URL";
@@ -19,7 +35,8 @@ pub const ENV_SIGNIN_URL: &str = "PSN_AUTH_SIGNIN_URL";
 
 /// Sony's web pages the user opens in a browser during sign-in.
 pub const SIGN_IN_PAGE: &str = "https://www.playstation.com/";
-pub const SSOCOOKIE_PAGE: &str = "https://ca.account.sony.com/api/v1/ssocookie";
+/// `/api/v1/ssocookie` on the auth host: the page that shows the signed-in browser's NPSSO.
+pub const SSOCOOKIE_PAGE: &str = concat!(sony_auth_base!(), "/", ssocookie_path!());
 
 /// Where the app's own sign-in window starts: Sony's web sign-in, which ends on
 /// playstation.com with the `npsso` cookie set for the auth host (the URL Playnite's PSN
@@ -180,7 +197,7 @@ impl Endpoints {
     /// The page that shows the NPSSO of the signed-in browser (`/api/v1/ssocookie` on the auth
     /// host, see docs/protocol.md).
     pub fn ssocookie_page(&self) -> Url {
-        join(&self.auth_base, "api/v1/ssocookie")
+        join(&self.auth_base, ssocookie_path!())
     }
 
     fn is_sony_auth(&self) -> bool {
@@ -207,6 +224,19 @@ impl Endpoints {
             .push(account_id)
             .push("profiles");
         url
+    }
+}
+
+impl Namespace {
+    /// Sony's namespace, or the overrides' own when any is in force.
+    pub fn for_endpoints(endpoints: &Endpoints) -> Self {
+        if endpoints.overrides.is_empty() {
+            return Self::Real;
+        }
+        let digest = hex_sha256(endpoints.overrides.join("\n").as_bytes());
+        Self::Override {
+            id: digest[..12].to_owned(),
+        }
     }
 }
 

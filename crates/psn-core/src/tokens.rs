@@ -50,7 +50,24 @@ const DEFAULT_REFRESH_SECS: i64 = 5_183_999;
 pub const MAX_ACCESS_SECS: i64 = 24 * 3600;
 pub const MAX_REFRESH_SECS: i64 = 400 * 24 * 3600;
 
+/// Which of an account's tokens a front end hands out (the window's two Copy buttons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Which {
+    Access,
+    Refresh,
+}
+
 impl TokenSet {
+    /// The value of the token `which` names. Only for where the value must leave the process
+    /// (the clipboard or stdout the user asked for).
+    pub fn expose(&self, which: Which) -> &str {
+        match which {
+            Which::Access => self.access_token.expose(),
+            Which::Refresh => self.refresh_token.expose(),
+        }
+    }
+
     /// Builds a set from a first sign-in answer. `Err` names the missing field.
     pub(crate) fn from_response(
         response: TokenResponse,
@@ -146,10 +163,6 @@ impl TokenSet {
 /// A lifetime from an answer, `default` when missing, within `0..=max` seconds.
 fn lifetime(value: Option<i64>, default: i64, max: i64) -> Duration {
     Duration::seconds(value.unwrap_or(default).clamp(0, max))
-}
-
-pub(crate) fn to_chrono(d: std::time::Duration) -> Duration {
-    Duration::from_std(d).unwrap_or(Duration::MAX)
 }
 
 /// The keychain form of a [`TokenSet`]. Its `Debug` is redacted by hand and its strings are

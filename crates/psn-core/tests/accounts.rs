@@ -1,11 +1,11 @@
 //! The account service over an in-memory vault (no keychain needed) and the loopback stand-in.
 
-use psn_core::{parse_npsso, Accounts, Endpoints, PsnClient, Vault};
+use psn_core::{parse_npsso, Accounts, Endpoints, PsnClient};
 use psn_standin::{Config, Endpoint, Fault, StandIn};
 
 fn accounts(standin: &StandIn) -> Accounts {
     let client = PsnClient::new(Endpoints::single(&standin.url()).unwrap()).unwrap();
-    Accounts::new(client, Vault::session_only())
+    Accounts::session_only(client)
 }
 
 /// If Sony's who-am-I fails at a sign-in, the account is kept under a local id; the next

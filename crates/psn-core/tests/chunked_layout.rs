@@ -16,8 +16,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use psn_core::vault::{
-    KeychainStore, MemoryStore, MetaFile, SecretStore, VaultError, PLATFORM_MAX_CHARS,
-    WINDOWS_MAX_CHARS,
+    KeychainStore, MemoryStore, SecretStore, VaultError, PLATFORM_MAX_CHARS, WINDOWS_MAX_CHARS,
 };
 use psn_core::Vault;
 use zeroize::Zeroizing;
@@ -55,7 +54,7 @@ impl Rig {
 
     /// A vault over this rig with at most `max_chars` per entry.
     fn vault(self: &Arc<Self>, max_chars: usize) -> Vault {
-        Vault::with_store(self.clone(), MetaFile::in_memory()).with_max_entry_chars(max_chars)
+        Vault::with_store(self.clone()).with_max_entry_chars(max_chars)
     }
 
     /// The keys written through the rig that the real store still holds.
@@ -324,7 +323,7 @@ fn the_credential_manager_keeps_1280_units_and_refuses_more() {
 
     let dir = tempfile::tempdir().unwrap();
     let service = common::unique_service("win-default");
-    let vault = Vault::open_at(&service, dir.path()).unwrap();
+    let vault = Vault::open_service(&service).unwrap();
     let set = token_set("w", 4096);
     vault.save("1", &set).unwrap();
     let head = KeychainStore::new(&service).get("1/head").unwrap().unwrap();

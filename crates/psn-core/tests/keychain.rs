@@ -5,11 +5,11 @@ mod common;
 use common::token_set;
 
 use psn_core::vault::{KeychainStore, SecretStore, WINDOWS_MAX_CHARS};
-use psn_core::{parse_npsso, Accounts, ClientConfig, Endpoints, PsnClient, Vault};
+use psn_core::{parse_npsso, Accounts, ClientConfig, Endpoints, PsnClient, Settings, Vault};
 use psn_standin::{Config, Endpoint, StandIn};
 
-fn open(service: &str, dir: &std::path::Path) -> Vault {
-    Vault::open_at(service, dir).expect("the test keyring is running and unlocked")
+fn open(service: &str) -> Vault {
+    Vault::open_service(service).expect("the test keyring is running and unlocked")
 }
 
 #[test]
@@ -40,8 +40,8 @@ fn two_accounts_save_load_and_delete() {
     if !common::keyring_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let vault = open(&common::unique_service("two"), dir.path());
+
+    let vault = open(&common::unique_service("two"));
     let a = token_set("a", 1200);
     let b = token_set("b", 1300);
     vault.save("1111", &a).unwrap();
@@ -59,14 +59,14 @@ fn four_kilobyte_tokens_round_trip() {
     if !common::keyring_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+
     let service = common::unique_service("big");
-    let vault = open(&service, dir.path());
+    let vault = open(&service);
     let big = token_set("big", 4096);
     vault.save("1111", &big).unwrap();
     assert_eq!(vault.load("1111").unwrap(), Some(big.clone()));
     // Windows' chunked layout, through the real Secret Service too.
-    let chunked = open(&service, dir.path()).with_max_entry_chars(WINDOWS_MAX_CHARS);
+    let chunked = open(&service).with_max_entry_chars(WINDOWS_MAX_CHARS);
     let other = token_set("other", 4096);
     chunked.save("2222", &other).unwrap();
     assert!(
@@ -85,14 +85,14 @@ fn replace_then_a_new_vault_instance_sees_the_latest() {
     if !common::keyring_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+
     let service = common::unique_service("replace");
-    let first = open(&service, dir.path());
+    let first = open(&service);
     first.save("1111", &token_set("old", 2000)).unwrap();
     let newer = token_set("new", 2500);
     first.save("1111", &newer).unwrap();
     drop(first);
-    let second = open(&service, dir.path());
+    let second = open(&service);
     assert_eq!(second.load("1111").unwrap(), Some(newer));
     // Old generation chunks were removed: only the head and the new chunks remain.
     let old_head_gone = KeychainStore::new(&service).get("1111/head").unwrap();
@@ -105,7 +105,7 @@ fn accounts_on(standin: &StandIn, service: &str, dir: &std::path::Path) -> Accou
         ClientConfig::default(),
     )
     .unwrap();
-    Accounts::new(client, open(service, dir))
+    Accounts::new(client, open(service), Settings::on_disk(dir))
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -79,7 +79,7 @@ fn inner() {
 
     let dir = tempfile::tempdir().unwrap();
     let started = Instant::now();
-    let err = Vault::open_at("psn-auth-test-locked", &dir.path().join("cfg")).unwrap_err();
+    let err = Vault::open_service("psn-auth-test-locked").unwrap_err();
     let waited = started.elapsed();
     println!("locked error: {} ({err}) after {waited:?}", err.kind());
     assert_eq!(err.kind(), "keychain_locked", "{err:?}");

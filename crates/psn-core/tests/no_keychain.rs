@@ -20,7 +20,7 @@ fn no_secret_service_gives_a_typed_error_within_the_bound() {
         format!("unix:path={}/no-bus", dir.path().display()),
     );
     let started = Instant::now();
-    let err = Vault::open_at("psn-auth-test-nobus", &dir.path().join("cfg")).unwrap_err();
+    let err = Vault::open_service("psn-auth-test-nobus").unwrap_err();
     assert!(started.elapsed() < KEYCHAIN_TIMEOUT + Duration::from_secs(2));
     assert_eq!(err.kind(), "keychain_unavailable", "{err}");
     assert_eq!(err.kind().remedy(), psn_core::Remedy::FixKeychain);

@@ -27,7 +27,7 @@ fn a_bus_that_never_answers_is_abandoned_after_the_bound() {
         format!("unix:path={}", socket.display()),
     );
     let started = Instant::now();
-    let err = Vault::open_at("psn-auth-test-silent", &dir.path().join("cfg")).unwrap_err();
+    let err = Vault::open_service("psn-auth-test-silent").unwrap_err();
     let waited = started.elapsed();
     assert_eq!(err.kind(), "keychain_timeout", "{err}");
     assert!(

@@ -7,7 +7,7 @@
 //! holds what was copied: something the user copied since is left alone. (On X11 the copying
 //! process serves the clipboard, so it must live on while the copy should stay available.)
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use zeroize::Zeroizing;
@@ -39,7 +39,13 @@ pub const DEFAULT_CLEAR_AFTER: Duration = Duration::from_secs(30);
 /// Environment variable that changes it (seconds; 0 keeps the copy until the app quits).
 pub const ENV_CLEAR_AFTER: &str = "PSN_AUTH_CLIPBOARD_CLEAR_SECS";
 
+/// The clipboard as PSN Auth uses it. Cheap to clone: clones share one clipboard.
+#[derive(Clone)]
 pub struct SecretClipboard {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     /// Created on first use; on X11 it must live on so the copy stays available.
     clipboard: Mutex<Option<arboard::Clipboard>>,
     /// What we put there last, with a generation so a late clear spares a newer copy.
@@ -50,9 +56,11 @@ pub struct SecretClipboard {
 impl SecretClipboard {
     pub fn new(clear_after: Duration) -> Self {
         Self {
-            clipboard: Mutex::new(None),
-            last: Mutex::new(None),
-            clear_after,
+            inner: Arc::new(Inner {
+                clipboard: Mutex::new(None),
+                last: Mutex::new(None),
+                clear_after,
+            }),
         }
     }
 
@@ -65,11 +73,28 @@ impl SecretClipboard {
     }
 
     pub fn clear_after(&self) -> Duration {
-        self.clear_after
+        self.inner.clear_after
+    }
+
+    /// Copy, the one way both processes do it: puts `value` on the clipboard marked secret, and
+    /// clears it after [`clear_after`](Self::clear_after) unless something else was copied
+    /// since. Needs a tokio runtime (the clear is a task on it). Returns the delay (zero: kept
+    /// until the process quits).
+    pub fn copy_and_clear_later(&self, value: &str) -> Result<Duration, ClipboardError> {
+        let generation = self.copy_secret(value)?;
+        let clear_after = self.clear_after();
+        if !clear_after.is_zero() {
+            let clipboard = self.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(clear_after).await;
+                clipboard.clear_if_unchanged(generation);
+            });
+        }
+        Ok(clear_after)
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut arboard::Clipboard) -> T) -> Result<T, ClipboardError> {
-        let mut slot = self.clipboard.lock().unwrap();
+        let mut slot = self.inner.clipboard.lock().unwrap();
         if slot.is_none() {
             *slot = Some(arboard::Clipboard::new().map_err(unavailable)?);
         }
@@ -77,18 +102,18 @@ impl SecretClipboard {
     }
 
     /// Puts a secret on the clipboard, marked secret. Returns the generation to clear later.
-    pub fn copy_secret(&self, value: &str) -> Result<u64, ClipboardError> {
+    fn copy_secret(&self, value: &str) -> Result<u64, ClipboardError> {
         self.with(|c| c.set().exclude_from_history().text(value.to_owned()))?
             .map_err(unavailable)?;
-        let mut last = self.last.lock().unwrap();
+        let mut last = self.inner.last.lock().unwrap();
         let generation = last.as_ref().map_or(1, |(g, _)| g + 1);
         *last = Some((generation, Zeroizing::new(value.to_owned())));
         Ok(generation)
     }
 
     /// Clears the clipboard if it still holds copy `generation`.
-    pub fn clear_if_unchanged(&self, generation: u64) {
-        let mut last = self.last.lock().unwrap();
+    fn clear_if_unchanged(&self, generation: u64) {
+        let mut last = self.inner.last.lock().unwrap();
         let Some((g, value)) = last.as_ref() else {
             return;
         };
@@ -108,7 +133,7 @@ impl SecretClipboard {
 
     /// On quit: clears whatever we copied last, if it is still there.
     pub fn clear_on_exit(&self) {
-        let generation = self.last.lock().unwrap().as_ref().map(|(g, _)| *g);
+        let generation = self.inner.last.lock().unwrap().as_ref().map(|(g, _)| *g);
         if let Some(g) = generation {
             self.clear_if_unchanged(g);
         }

@@ -3,9 +3,9 @@
 // Each test binary uses part of this module.
 #![allow(dead_code)]
 
-use psn_auth_app::{AppState, Launch};
+use psn_auth_app::{Launch, Services};
 use psn_core::vault::Namespace;
-use psn_core::{Endpoints, Vault};
+use psn_core::{Accounts, Endpoints, PsnClient};
 use psn_standin::{Config, StandIn};
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -21,19 +21,19 @@ pub struct Harness {
 
 /// The app over a session-only vault.
 pub fn harness() -> Harness {
-    harness_with(Vault::session_only)
+    harness_with(Accounts::session_only)
 }
 
-/// The app over the vault `vault` makes.
-pub fn harness_with(vault: impl FnOnce() -> Vault) -> Harness {
+/// The app over the account service `open` makes from its client.
+pub fn harness_with(open: impl FnOnce(PsnClient) -> Accounts) -> Harness {
     let standin = tauri::async_runtime::block_on(StandIn::start(Config::default())).unwrap();
     let launch = Launch {
         endpoints: Endpoints::single(&standin.url()).unwrap(),
         namespace: Namespace::Real,
         demo: None,
     };
-    let state = AppState::with_vault(launch, vault()).unwrap();
-    let app = psn_auth_app::with_commands(mock_builder(), state)
+    let services = Services::with_accounts(launch, open).unwrap();
+    let app = psn_auth_app::with_commands(mock_builder(), services)
         .build(mock_context(noop_assets()))
         .unwrap();
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())

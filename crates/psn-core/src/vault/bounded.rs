@@ -5,7 +5,7 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::{VaultError, VaultResult};
+use super::error::{VaultError, VaultResult};
 
 /// Longest wait for one keychain call.
 pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(3);

@@ -14,7 +14,8 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use super::bounded::KEYCHAIN_TIMEOUT;
-use super::{SecretStore, VaultError, VaultResult};
+use super::error::{VaultError, VaultResult};
+use super::store::SecretStore;
 
 #[cfg(target_os = "linux")]
 use super::secret_service::Backend;

@@ -6,7 +6,8 @@ use std::sync::Mutex;
 
 use zeroize::Zeroizing;
 
-use super::{SecretStore, VaultError, VaultResult};
+use super::error::{VaultError, VaultResult};
+use super::store::SecretStore;
 
 /// Windows Credential Manager: 2560 bytes per credential, strings stored as UTF-16.
 pub const WINDOWS_MAX_CHARS: usize = 1280;

@@ -1,4 +1,4 @@
-//! The token vault: token sets in the OS keychain, a few non-secret facts in a small file.
+//! The token vault: token sets in the OS keychain (or, chosen explicitly, in memory).
 //!
 //! # Entry layout
 //! A set is serialized to JSON (several KB: three JWTs) and kept under one *head* entry per
@@ -23,9 +23,9 @@
 //! `tests/chunked_layout.rs` prove this for both layouts, failing the N-th write for every N,
 //! over memory and over the real keychain (Windows' Credential Manager under Wine included).
 //!
-//! # Non-secret facts
-//! The account list, online IDs, deadlines and the active account live in `accounts.json` in
-//! the platform's config directory (see [`meta`]), so status shows without unlocking anything.
+//! # Keychain data only
+//! The vault keeps token sets and nothing else. The account list and other non-secret facts
+//! are the account service's settings (`accounts.json`, see [`crate::accounts::Settings`]).
 //! No token ever goes into a file, and there is no file fallback when the keychain is missing:
 //! callers may choose [`Vault::session_only`] instead, which keeps everything in memory.
 //!
@@ -35,33 +35,34 @@
 //! (`native.rs`), every call bounded in time (`bounded.rs`); and [`MemoryStore`] (`memory.rs`).
 
 mod bounded;
+mod error;
 mod keychain;
+mod layout;
 mod memory;
-pub mod meta;
 #[cfg(any(target_os = "macos", target_os = "windows"))]
 mod native;
 #[cfg(target_os = "linux")]
 mod secret_service;
 
-use std::path::{Path, PathBuf};
+mod store;
+
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 pub use bounded::KEYCHAIN_TIMEOUT;
+pub use error::{VaultError, VaultResult};
 pub use keychain::KeychainStore;
+pub use layout::CHUNK_CHARS;
 pub use memory::{MemoryStore, WINDOWS_MAX_CHARS};
-pub use meta::{AccountMeta, MetaFile};
+pub use store::SecretStore;
 
-use crate::endpoints::Endpoints;
-use crate::error::ErrorKind;
+pub use crate::namespace::Namespace;
+
+use crate::digest::hex_sha256;
 use crate::tokens::{StoredTokenSet, TokenSet};
-
-/// Characters per chunk: well under Windows' 1280 UTF-16 units, with room for nothing else.
-pub const CHUNK_CHARS: usize = 1000;
+use layout::{chunk_key, head_key, new_generation, split, stale_after, Head};
 
 /// The largest entry this platform's keychain is asked to keep, in UTF-16 units.
 pub const PLATFORM_MAX_CHARS: usize = if cfg!(windows) {
@@ -70,146 +71,12 @@ pub const PLATFORM_MAX_CHARS: usize = if cfg!(windows) {
     64 * 1024
 };
 
-/// Where tokens are kept: each source of tokens has its own keychain service and settings
-/// folder, so tokens from Sony are never listed, read, refreshed or overwritten by a demo or an
-/// endpoint override, and an override's tokens never reach another host.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Namespace {
-    /// Real PlayStation accounts, from Sony's own hosts.
-    Real,
-    /// The built-in demo stand-in's accounts.
-    Demo,
-    /// Accounts signed in through `PSN_AUTH_BASE_URL` / `PSN_API_BASE_URL`: one namespace per
-    /// set of overrides, named by a hash of them.
-    Override { id: String },
-}
-
-impl Namespace {
-    /// Sony's namespace, or the overrides' own when any is in force.
-    pub fn for_endpoints(endpoints: &Endpoints) -> Self {
-        if endpoints.overrides.is_empty() {
-            return Self::Real;
-        }
-        let digest = hex_sha256(endpoints.overrides.join("\n").as_bytes());
-        Self::Override {
-            id: digest[..12].to_owned(),
-        }
-    }
-
-    /// Keychain service name, and the name of the config folder.
-    pub fn service(&self) -> String {
-        match self {
-            Self::Real => "psn-auth".to_owned(),
-            Self::Demo => "psn-auth-demo".to_owned(),
-            Self::Override { id } => format!("psn-auth-override-{id}"),
-        }
-    }
-}
-
-/// A failure of the keychain or the settings file. No variant holds a secret.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum VaultError {
-    #[error(
-        "The system keychain is not available: {reason}. On Linux, start GNOME Keyring or KWallet \
-         (any Secret Service) and unlock it, then try again."
-    )]
-    Unavailable { reason: String },
-
-    #[error(
-        "The keychain is locked, or its unlock prompt was dismissed. Unlock it (GNOME Keyring, \
-         KWallet, or the macOS Keychain) and try again. Nothing was changed."
-    )]
-    Locked,
-
-    #[error(
-        "The keychain did not answer within {secs} s. Check that GNOME Keyring or KWallet is \
-         running and not waiting for a password, then try again. A change asked of it may still \
-         land late; the tokens stored before stay readable either way."
-    )]
-    TimedOut { secs: u64 },
-
-    #[error(
-        "The tokens stored for account {account} are damaged or incomplete. Sign in again with a \
-         new NPSSO to replace them."
-    )]
-    Corrupt { account: String },
-
-    #[error("The keychain refused the operation: {reason}. Nothing was changed.")]
-    Store { reason: String },
-
-    #[error("Could not update {path}: {reason}")]
-    Settings { path: String, reason: String },
-}
-
-impl VaultError {
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            Self::Unavailable { .. } => ErrorKind::KeychainUnavailable,
-            Self::Locked => ErrorKind::KeychainLocked,
-            Self::TimedOut { .. } => ErrorKind::KeychainTimeout,
-            Self::Corrupt { .. } => ErrorKind::KeychainCorrupt,
-            Self::Store { .. } => ErrorKind::KeychainError,
-            Self::Settings { .. } => ErrorKind::Settings,
-        }
-    }
-}
-
-pub type VaultResult<T> = Result<T, VaultError>;
-
-/// A flat secret store: the keychain, or memory. "No such entry" is `Ok(None)`; deleting a
-/// missing entry is `Ok(())`.
-pub trait SecretStore: Send + Sync + 'static {
-    fn get(&self, key: &str) -> VaultResult<Option<Zeroizing<String>>>;
-    fn set(&self, key: &str, value: &str) -> VaultResult<()>;
-    fn delete(&self, key: &str) -> VaultResult<()>;
-}
-
-#[derive(Serialize, Deserialize, PartialEq, Eq)]
-struct Head {
-    v: u32,
-    gen: String,
-    chunks: usize,
-    sha256: String,
-    /// The whole set, where one entry may hold it (then `chunks` is 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    inline: Option<String>,
-    /// Earlier generations whose chunks may be left (their deletion is best effort): removed
-    /// again at each save and at logout, so no old token stays in the keychain.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    stale: Vec<(String, usize)>,
-}
-
-/// How many earlier generations a head remembers.
-const STALE_KEPT: usize = 4;
-
-/// By hand: `inline` is the whole token set.
-impl std::fmt::Debug for Head {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Head")
-            .field("v", &self.v)
-            .field("gen", &self.gen)
-            .field("chunks", &self.chunks)
-            .field("inline", &self.inline.as_ref().map(|_| "[redacted]"))
-            .finish_non_exhaustive()
-    }
-}
-
-impl Drop for Head {
-    fn drop(&mut self) {
-        use zeroize::Zeroize;
-        if let Some(inline) = self.inline.as_mut() {
-            inline.zeroize();
-        }
-    }
-}
-
-/// Token sets by account, plus the metadata file. Cheap to clone.
+/// Token sets by account. Cheap to clone.
 #[derive(Clone)]
 pub struct Vault {
     store: Arc<dyn SecretStore>,
     /// Largest entry the store takes, in UTF-16 units; decides inline or chunked.
     max_entry_chars: usize,
-    meta: Arc<MetaFile>,
     session_only: bool,
     /// Runs once, before the first save, when the vault was opened lazily.
     pending_check: Arc<OnceLock<VaultResult<()>>>,
@@ -219,58 +86,54 @@ pub struct Vault {
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Vault")
-            .field("meta", &self.meta)
             .field("session_only", &self.session_only)
             .finish()
     }
 }
 
 impl Vault {
-    /// The OS keychain for `namespace`, with metadata in the platform's config directory.
-    /// Checks that the keychain really keeps what it is given before returning it.
+    /// The OS keychain's entries for `namespace`. Checks that the keychain really keeps what it
+    /// is given before returning it.
     pub fn open(namespace: &Namespace) -> VaultResult<Self> {
-        let dir = config_dir(namespace)?;
-        Self::open_at(&namespace.service(), &dir)
+        Self::open_service(&namespace.service())
     }
 
-    /// [`open`](Self::open) with an explicit service name and settings folder.
-    pub fn open_at(service: &str, dir: &Path) -> VaultResult<Self> {
+    /// [`open`](Self::open) with an explicit keychain service name.
+    pub fn open_service(service: &str) -> VaultResult<Self> {
         let store = KeychainStore::new(service);
         store.self_check()?;
-        Ok(Self::with_store(Arc::new(store), MetaFile::on_disk(dir)))
+        Ok(Self::with_store(Arc::new(store)))
     }
 
     /// Like [`open`](Self::open), but the self-check waits for the first save: a command that
     /// only reads (`psn-auth token`) proves the store works by finding its entries, and saves
     /// the round trip.
-    pub fn open_lazy(namespace: &Namespace) -> VaultResult<Self> {
-        let dir = config_dir(namespace)?;
-        Ok(Self::open_lazy_at(&namespace.service(), &dir))
+    pub fn open_lazy(namespace: &Namespace) -> Self {
+        Self::open_lazy_service(&namespace.service())
     }
 
-    /// [`open_lazy`](Self::open_lazy) with an explicit service name and settings folder.
-    pub fn open_lazy_at(service: &str, dir: &Path) -> Self {
+    /// [`open_lazy`](Self::open_lazy) with an explicit keychain service name.
+    pub fn open_lazy_service(service: &str) -> Self {
         let store = Arc::new(KeychainStore::new(service));
-        let mut vault = Self::with_store(store.clone(), MetaFile::on_disk(dir));
+        let mut vault = Self::with_store(store.clone());
         vault.checker = Some(store);
         vault
     }
 
-    /// Keeps everything in memory until the process exits: the explicit choice offered when no
+    /// Keeps every set in memory until the process exits: the explicit choice offered when no
     /// keychain is available. Never touches a file.
     pub fn session_only() -> Self {
         Self {
             session_only: true,
-            ..Self::with_store(Arc::new(MemoryStore::new()), MetaFile::in_memory())
+            ..Self::with_store(Arc::new(MemoryStore::new()))
         }
     }
 
-    /// Any store with any metadata place, for tests.
-    pub fn with_store(store: Arc<dyn SecretStore>, meta: MetaFile) -> Self {
+    /// Any store, for tests.
+    pub fn with_store(store: Arc<dyn SecretStore>) -> Self {
         Self {
             store,
             max_entry_chars: PLATFORM_MAX_CHARS,
-            meta: Arc::new(meta),
             session_only: false,
             pending_check: Arc::new(OnceLock::new()),
             checker: None,
@@ -285,15 +148,6 @@ impl Vault {
 
     pub fn is_session_only(&self) -> bool {
         self.session_only
-    }
-
-    pub fn meta(&self) -> &MetaFile {
-        &self.meta
-    }
-
-    /// Where the refresh lock lives (`None` in session-only mode).
-    pub fn lock_path(&self) -> Option<PathBuf> {
-        self.meta.dir().map(|d| d.join("refresh.lock"))
     }
 
     /// Saves `tokens` for `account`, replacing any earlier set. On error the earlier set still
@@ -449,55 +303,6 @@ fn log_call<T>(call: &'static str, account: &str, started: Instant, result: &Vau
         Ok(_) => tracing::debug!(call, account, elapsed_ms, "keychain"),
         Err(e) => tracing::info!(call, account, elapsed_ms, kind = %e.kind(), "keychain failed"),
     }
-}
-
-/// The generations a new head must remember after `old`: `old` itself (when it had chunks) and
-/// the most recent of those it remembered.
-fn stale_after(old: &Head) -> Vec<(String, usize)> {
-    std::iter::once((old.gen.clone(), old.chunks))
-        .chain(old.stale.iter().cloned())
-        .filter(|(_, chunks)| *chunks > 0)
-        .take(STALE_KEPT)
-        .collect()
-}
-
-/// `<config dir>/psn-auth` (or `psn-auth-demo`, `psn-auth-override-…`).
-pub fn config_dir(namespace: &Namespace) -> VaultResult<PathBuf> {
-    dirs::config_dir()
-        .map(|d| d.join(namespace.service()))
-        .ok_or_else(|| VaultError::Settings {
-            path: "(config directory)".into(),
-            reason: "this system has no per-user config directory (is HOME set?)".into(),
-        })
-}
-
-fn head_key(account: &str) -> String {
-    format!("{account}/head")
-}
-
-fn chunk_key(account: &str, gen: &str, i: usize) -> String {
-    format!("{account}/{gen}/{i}")
-}
-
-fn split(json: &str) -> Vec<Zeroizing<String>> {
-    let chars: Vec<char> = json.chars().collect();
-    chars
-        .chunks(CHUNK_CHARS)
-        .map(|c| Zeroizing::new(c.iter().collect()))
-        .collect()
-}
-
-fn new_generation() -> String {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).expect("OS random source");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use super::bounded::bounded;
-use super::{VaultError, VaultResult};
+use super::error::{VaultError, VaultResult};
 
 #[cfg(target_os = "macos")]
 use keyring::macos::MacCredential as PlatformCredential;

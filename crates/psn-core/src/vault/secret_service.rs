@@ -19,7 +19,7 @@ use dbus_secret_service::{EncryptionType, Error, SecretService};
 use zeroize::Zeroizing;
 
 use super::bounded::bounded;
-use super::{VaultError, VaultResult};
+use super::error::{VaultError, VaultResult};
 
 /// How long an unlock prompt may wait for the user before it is dismissed.
 pub const PROMPT_TIMEOUT: Duration = Duration::from_secs(60);

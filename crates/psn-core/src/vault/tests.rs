@@ -30,7 +30,7 @@ fn token_set(tag: &str, token_len: usize) -> TokenSet {
 
 /// This platform's layout: on Linux and macOS a set is one inline entry.
 fn vault(store: &Arc<MemoryStore>) -> Vault {
-    Vault::with_store(store.clone(), MetaFile::in_memory())
+    Vault::with_store(store.clone())
 }
 
 /// Windows' layout, on any platform: chunks under 1280 UTF-16 units and a head naming them.
@@ -135,48 +135,9 @@ fn a_mixed_generation_is_detected_not_loaded() {
 fn session_only_vault_keeps_nothing_on_disk() {
     let v = Vault::session_only();
     assert!(v.is_session_only());
-    assert!(v.lock_path().is_none());
-    assert!(v.meta().dir().is_none());
     let set = token_set("s", 500);
     v.save("1", &set).unwrap();
     assert_eq!(v.load("1").unwrap(), Some(set));
-}
-
-#[test]
-fn metadata_file_is_private_and_atomic() {
-    let dir = tempfile::tempdir().unwrap();
-    let settings = dir.path().join("psn-auth");
-    let meta = MetaFile::on_disk(&settings);
-    assert_eq!(meta.read().unwrap(), meta::MetaData::default());
-    let now = Utc::now();
-    meta.update(|d| {
-        d.upsert(AccountMeta {
-            account_id: "1".into(),
-            online_id: Some("Player".into()),
-            avatar_url: None,
-            added_at: now,
-            obtained_at: now,
-            access_expires_at: now,
-            refresh_expires_at: now,
-        });
-        d.active = Some("1".into());
-    })
-    .unwrap();
-    let data = meta.read().unwrap();
-    assert_eq!(data.active.as_deref(), Some("1"));
-    assert_eq!(data.accounts[0].online_id.as_deref(), Some("Player"));
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&settings.join("accounts.json")), 0o600);
-        assert_eq!(mode(&settings), 0o700);
-    }
-    let names: Vec<_> = std::fs::read_dir(&settings)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    assert_eq!(names, ["accounts.json"], "no temporary file left");
 }
 
 #[test]

@@ -1,27 +1,24 @@
 //! The watcher's state and everything it does off the event loop's thread: the refresh pass
-//! (the library's `Accounts::background_pass`, as the window runs it), the reminders (the
+//! (the background refresher the window runs too, `psn_desktop::refresher`), the reminders (the
 //! library's rule, `psn_core::reminders`, shown as desktop notifications and remembered in
 //! `accounts.json`), and the tray menu's actions.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use psn_core::refresh::AfterFailure;
 use psn_core::vault::Namespace;
-use psn_core::{Accounts, PsnClient, RefreshSchedule, Reminder, Vault};
+use psn_core::{Accounts, PsnClient, Reminder, Settings, Vault, Which};
 use psn_desktop::clipboard::SecretClipboard;
-use psn_desktop::watcher::{sibling, WINDOW_BIN};
+use psn_desktop::processes::{
+    open_window, quit_window, sibling, AUTOSTART_NAME, BACKGROUND_ARG, WINDOW_BIN,
+};
+use psn_desktop::refresher::Refresher;
 use tao::event_loop::EventLoopProxy;
-use tokio::sync::{Notify, OnceCell};
+use tokio::sync::OnceCell;
 
 use crate::tray::{TrayAction, TrayModel};
 use crate::ToTray;
-
-/// What start at login registers: the window's binary with `--background`, under the app's
-/// name (the same entry the window's check box writes through tauri-plugin-autostart).
-const AUTOSTART_NAME: &str = "PSN Auth";
-const AUTOSTART_ARG: &str = "--background";
 
 #[derive(Clone)]
 pub struct Watcher {
@@ -32,8 +29,7 @@ struct Inner {
     client: PsnClient,
     namespace: Namespace,
     accounts: OnceCell<Accounts>,
-    schedule: Mutex<RefreshSchedule>,
-    wake: Notify,
+    refresher: Refresher,
     clipboard: SecretClipboard,
     proxy: Mutex<EventLoopProxy<ToTray>>,
 }
@@ -45,8 +41,7 @@ impl Watcher {
                 client,
                 namespace,
                 accounts: OnceCell::new(),
-                schedule: Mutex::new(RefreshSchedule::default()),
-                wake: Notify::new(),
+                refresher: Refresher::default(),
                 clipboard: SecretClipboard::from_env(),
                 proxy: Mutex::new(proxy),
             }),
@@ -57,9 +52,10 @@ impl Watcher {
         &self.inner.clipboard
     }
 
-    /// Resolves when a menu action asks for a pass now.
-    pub async fn woken(&self) {
-        self.inner.wake.notified().await
+    /// Refreshes what is due and sends the reminders that are due, then again when an account
+    /// next needs attention (or a menu action asks), for ever.
+    pub async fn run(&self) {
+        self.inner.refresher.run(|| self.pass()).await
     }
 
     /// The account service over this namespace's keychain and settings. The keychain is not
@@ -70,12 +66,10 @@ impl Watcher {
         inner
             .accounts
             .get_or_try_init(|| async {
-                let namespace = inner.namespace.clone();
-                let vault = tokio::task::spawn_blocking(move || Vault::open_lazy(&namespace))
-                    .await
-                    .map_err(|_| ())?
+                let settings = Settings::open(&inner.namespace)
                     .map_err(|e| tracing::warn!(kind = %e.kind(), "no settings folder"))?;
-                Ok::<_, ()>(Accounts::new(inner.client.clone(), vault))
+                let vault = Vault::open_lazy(&inner.namespace);
+                Ok::<_, ()>(Accounts::new(inner.client.clone(), vault, settings))
             })
             .await
             .ok()
@@ -86,11 +80,11 @@ impl Watcher {
         let _ = self.inner.proxy.lock().unwrap().send_event(message);
     }
 
-    /// Refreshes what is due, sends the reminders that are due, redraws the tray; how long
-    /// until an account next needs attention.
-    pub async fn pass(&self) -> Option<Duration> {
+    /// Refreshes what is due, sends the reminders that are due, redraws the tray; when an
+    /// account next needs attention.
+    async fn pass(&self) -> Option<DateTime<Utc>> {
         let accounts = self.accounts().await?;
-        let pass = match accounts.background_pass(&self.inner.schedule).await {
+        let pass = match self.inner.refresher.pass(&accounts).await {
             Ok(pass) => Some(pass),
             Err(e) => {
                 tracing::debug!(kind = %e.kind(), "no refresh pass");
@@ -120,8 +114,7 @@ impl Watcher {
             Err(e) => tracing::debug!(kind = %e.kind(), "reminders not checked"),
         }
         self.update_tray().await;
-        let wake = pass?.next_wake?;
-        Some((wake - Utc::now()).to_std().unwrap_or(Duration::ZERO))
+        pass?.next_wake
     }
 
     /// Shows `reminder` (clicking it opens the wizard for its account) and remembers it was
@@ -179,7 +172,7 @@ impl Watcher {
             }
             TrayAction::Quit => {
                 // The window, if one is open, closes too.
-                if let Err(e) = spawn_window(&["--quit"]) {
+                if let Err(e) = quit_window() {
                     tracing::warn!("the window could not be told to quit: {e}");
                 }
                 self.send(ToTray::Quit);
@@ -203,26 +196,19 @@ impl Watcher {
             );
         };
         let label = self.label(&accounts, account).await;
-        // A fresh one: the same rule as `psn-auth token`.
-        let copied = match accounts.fresh_tokens(Some(account)).await {
+        let copied = match accounts.to_hand_out(Some(account), Which::Access).await {
             Ok((_, set)) => self
                 .inner
                 .clipboard
-                .copy_secret(set.access_token.expose())
+                .copy_and_clear_later(set.expose(Which::Access))
                 .map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         };
         match copied {
-            Ok(generation) => {
-                let clear_after = self.inner.clipboard.clear_after();
+            Ok(clear_after) => {
                 let clears = if clear_after.is_zero() {
                     String::new()
                 } else {
-                    let watcher = self.clone();
-                    tokio::spawn(async move {
-                        tokio::time::sleep(clear_after).await;
-                        watcher.inner.clipboard.clear_if_unchanged(generation);
-                    });
                     format!(
                         " It is cleared from the clipboard in {} s.",
                         clear_after.as_secs()
@@ -236,7 +222,7 @@ impl Watcher {
             }
             Err(message) => tell(&format!("{label}'s access token was not copied"), &message),
         }
-        self.inner.wake.notify_one();
+        self.inner.refresher.wake();
     }
 
     async fn refresh(&self, account: &str) {
@@ -244,44 +230,23 @@ impl Watcher {
             return tell("Not refreshed", "The keychain could not be opened.");
         };
         let label = self.label(&accounts, account).await;
-        self.inner.schedule.lock().unwrap().resume(account);
+        self.inner.refresher.user_acted(account);
         match accounts.refresh_now(Some(account)).await {
             Ok(summary) => tell(
                 &format!("{label} refreshed"),
                 &format!(
                     "A new access token is in the keychain, valid for {}.",
-                    psn_core::reminders::describe_left(summary.access_expires_at - Utc::now())
+                    psn_core::time::describe_left(summary.access_expires_at - Utc::now())
                 ),
             ),
             Err(e) => tell(&format!("{label} was not refreshed"), &e.to_string()),
         }
-        self.inner.wake.notify_one();
+        self.inner.refresher.wake();
     }
 }
 
 fn tell(title: &str, body: &str) {
     let _ = psn_desktop::notify::show(title, body, None);
-}
-
-/// The window's binary, beside this one.
-fn spawn_window(args: &[&str]) -> std::io::Result<()> {
-    let path = sibling(WINDOW_BIN).ok_or_else(|| std::io::Error::other("no path"))?;
-    std::process::Command::new(path)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .spawn()
-        .map(drop)
-}
-
-/// Opens the window (on the wizard for `account`, when a reminder was clicked).
-pub fn open_window(account: Option<&str>) {
-    let result = match account {
-        Some(id) => spawn_window(&["--wizard-for", id]),
-        None => spawn_window(&[]),
-    };
-    if let Err(e) = result {
-        tracing::warn!("the window could not be started: {e}");
-    }
 }
 
 /// Start at login, as the window's check box registers it.
@@ -290,7 +255,7 @@ fn autostart() -> Option<auto_launch::AutoLaunch> {
     auto_launch::AutoLaunchBuilder::new()
         .set_app_name(AUTOSTART_NAME)
         .set_app_path(&window.to_string_lossy())
-        .set_args(&[AUTOSTART_ARG])
+        .set_args(&[BACKGROUND_ARG])
         .build()
         .ok()
 }
@@ -324,7 +289,11 @@ mod tests {
         let endpoints = Endpoints::from_vars(Some(&url), Some(&url)).unwrap();
         let namespace = Namespace::for_endpoints(&endpoints);
         let client = PsnClient::new(endpoints).unwrap();
-        let accounts = Accounts::new(client.clone(), Vault::open(&namespace).unwrap());
+        let accounts = Accounts::new(
+            client.clone(),
+            Vault::open(&namespace).unwrap(),
+            Settings::open(&namespace).unwrap(),
+        );
         let npsso = psn_core::parse_npsso(&standin.npsso()).unwrap();
         let id = runtime
             .block_on(accounts.sign_in(&npsso))

@@ -1,4 +1,4 @@
-//! The watcher's lock and where PSN Auth's binaries are. One watcher runs per settings folder
+//! The watcher's lock. One watcher runs per settings folder
 //! (per namespace: Sony's accounts, the demo's, an override's): it holds an OS file lock on
 //! `watcher.lock` there for its whole life, so a second one exits at once and the window can
 //! tell whether one runs.
@@ -8,15 +8,8 @@ use std::path::{Path, PathBuf};
 
 use psn_core::vault::Namespace;
 
-/// The watcher's binary, installed beside the window's.
-pub const WATCHER_BIN: &str = "psn-auth-watcher";
-/// The window's binary.
-pub const WINDOW_BIN: &str = "psn-auth-app";
-
 fn lock_path(namespace: &Namespace) -> Option<PathBuf> {
-    psn_core::vault::config_dir(namespace)
-        .ok()
-        .map(|dir| dir.join("watcher.lock"))
+    namespace.config_dir().map(|dir| dir.join("watcher.lock"))
 }
 
 fn open(path: &Path) -> Option<File> {
@@ -56,13 +49,6 @@ pub fn is_running(namespace: &Namespace) -> bool {
         }
         Err(_) => true,
     }
-}
-
-/// `name` (with `.exe` on Windows) in the folder of the running binary.
-pub fn sibling(name: &str) -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
-    Some(exe.parent()?.join(file))
 }
 
 #[cfg(test)]

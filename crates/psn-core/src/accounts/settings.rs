@@ -1,35 +1,26 @@
-//! `accounts.json`: the non-secret facts (account list, online IDs, deadlines, the active
-//! account), kept beside the keychain so status shows without unlocking it.
+//! The account service's settings, `accounts.json`: the non-secret facts (account list, online
+//! IDs, deadlines, the active account, reminders sent, one-time hints), kept apart from the
+//! keychain so status shows without unlocking it. The folder also holds the write lock
+//! ([`super::lock`]).
 //!
 //! Written atomically (a temporary file in the same folder, flushed, then renamed over the old
-//! one) with owner-only permissions. Callers that read, modify and write hold the refresh lock
-//! (see `accounts`), so two processes never interleave an update.
+//! one) with owner-only permissions. Callers that read, modify and write hold the write lock,
+//! so two processes never interleave an update.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{VaultError, VaultResult};
+use crate::error::{Error, Result};
+use crate::model::AccountMeta;
+use crate::namespace::Namespace;
 use crate::reminders::SentReminder;
-
-/// What is known about one account, minus its secrets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountMeta {
-    pub account_id: String,
-    pub online_id: Option<String>,
-    pub avatar_url: Option<String>,
-    pub added_at: DateTime<Utc>,
-    pub obtained_at: DateTime<Utc>,
-    pub access_expires_at: DateTime<Utc>,
-    pub refresh_expires_at: DateTime<Utc>,
-}
 
 /// The whole file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MetaData {
+pub struct SettingsData {
     #[serde(default)]
     pub active: Option<String>,
     #[serde(default)]
@@ -49,7 +40,7 @@ pub struct MetaData {
     pub hints: Vec<String>,
 }
 
-impl MetaData {
+impl SettingsData {
     pub fn get(&self, account_id: &str) -> Option<&AccountMeta> {
         self.accounts.iter().find(|a| a.account_id == account_id)
     }
@@ -81,15 +72,25 @@ impl MetaData {
 #[derive(Debug)]
 enum Place {
     Disk(PathBuf),
-    Memory(Mutex<MetaData>),
+    Memory(Mutex<SettingsData>),
 }
 
+/// `accounts.json`, on disk or (session only) in memory.
 #[derive(Debug)]
-pub struct MetaFile {
+pub struct Settings {
     place: Place,
 }
 
-impl MetaFile {
+impl Settings {
+    /// The settings folder of `namespace` (see [`Namespace::config_dir`]).
+    pub fn open(namespace: &Namespace) -> Result<Self> {
+        let dir = namespace.config_dir().ok_or_else(|| Error::Settings {
+            path: "(config directory)".into(),
+            reason: "this system has no per-user config directory (is HOME set?)".into(),
+        })?;
+        Ok(Self::on_disk(&dir))
+    }
+
     /// `dir/accounts.json`; the folder is created (owner-only) on first write.
     pub fn on_disk(dir: &Path) -> Self {
         Self {
@@ -99,7 +100,7 @@ impl MetaFile {
 
     pub fn in_memory() -> Self {
         Self {
-            place: Place::Memory(Mutex::new(MetaData::default())),
+            place: Place::Memory(Mutex::new(SettingsData::default())),
         }
     }
 
@@ -111,7 +112,12 @@ impl MetaFile {
         }
     }
 
-    pub fn read(&self) -> VaultResult<MetaData> {
+    /// Where the write lock lives (`None` in memory).
+    pub fn lock_path(&self) -> Option<PathBuf> {
+        self.dir().map(|d| d.join("refresh.lock"))
+    }
+
+    pub fn read(&self) -> Result<SettingsData> {
         match &self.place {
             Place::Memory(data) => Ok(data.lock().unwrap().clone()),
             Place::Disk(dir) => {
@@ -120,7 +126,9 @@ impl MetaFile {
                     Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
                         settings_error(&path, format!("it is not valid ({e}); delete it to reset"))
                     }),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(MetaData::default()),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        Ok(SettingsData::default())
+                    }
                     Err(e) => Err(settings_error(&path, e.to_string())),
                 }
             }
@@ -128,7 +136,7 @@ impl MetaFile {
     }
 
     /// Read, change, write back atomically.
-    pub fn update<T>(&self, change: impl FnOnce(&mut MetaData) -> T) -> VaultResult<T> {
+    pub fn update<T>(&self, change: impl FnOnce(&mut SettingsData) -> T) -> Result<T> {
         match &self.place {
             Place::Memory(data) => Ok(change(&mut data.lock().unwrap())),
             Place::Disk(dir) => {
@@ -141,7 +149,7 @@ impl MetaFile {
     }
 }
 
-fn write_atomically(dir: &Path, data: &MetaData) -> VaultResult<()> {
+fn write_atomically(dir: &Path, data: &SettingsData) -> Result<()> {
     let path = dir.join("accounts.json");
     let fail = |e: std::io::Error| settings_error(&path, e.to_string());
     create_private_dir(dir).map_err(fail)?;
@@ -180,8 +188,8 @@ fn retry_if_busy<T>(mut op: impl FnMut() -> std::io::Result<T>) -> std::io::Resu
     }
 }
 
-fn settings_error(path: &Path, reason: String) -> VaultError {
-    VaultError::Settings {
+fn settings_error(path: &Path, reason: String) -> Error {
+    Error::Settings {
         path: path.display().to_string(),
         reason,
     }
@@ -213,4 +221,56 @@ pub(crate) fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
         options.mode(0o600);
     }
     options.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+
+    #[test]
+    fn settings_in_memory_keep_nothing_on_disk() {
+        let settings = Settings::in_memory();
+        assert!(settings.lock_path().is_none());
+        assert!(settings.dir().is_none());
+    }
+
+    #[test]
+    fn metadata_file_is_private_and_atomic() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = dir.path().join("psn-auth");
+        let meta = Settings::on_disk(&settings);
+        assert_eq!(meta.read().unwrap(), SettingsData::default());
+        let now = Utc::now();
+        meta.update(|d| {
+            d.upsert(AccountMeta {
+                account_id: "1".into(),
+                online_id: Some("Player".into()),
+                avatar_url: None,
+                added_at: now,
+                obtained_at: now,
+                access_expires_at: now,
+                refresh_expires_at: now,
+            });
+            d.active = Some("1".into());
+        })
+        .unwrap();
+        let data = meta.read().unwrap();
+        assert_eq!(data.active.as_deref(), Some("1"));
+        assert_eq!(data.accounts[0].online_id.as_deref(), Some("Player"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode =
+                |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&settings.join("accounts.json")), 0o600);
+            assert_eq!(mode(&settings), 0o700);
+        }
+        let names: Vec<_> = std::fs::read_dir(&settings)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, ["accounts.json"], "no temporary file left");
+    }
 }

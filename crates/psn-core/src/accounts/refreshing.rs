@@ -1,0 +1,137 @@
+//! Tokens fresh by the refresh rule ([`crate::refresh`]): what `psn-auth token`, every Copy
+//! and the background refreshers (the window's and the watcher's) call.
+
+use chrono::{DateTime, Utc};
+
+use super::service::Accounts;
+use crate::error::Result;
+use crate::model::AccountSummary;
+use crate::refresh::{Decision, Pass, RefreshSchedule};
+use crate::tokens::{TokenSet, Which};
+
+impl Accounts {
+    /// A set whose access token is not yet due for a refresh by the
+    /// [`RefreshPolicy`](crate::RefreshPolicy), refreshing first (once, across every process)
+    /// when it is.
+    pub async fn fresh_tokens(&self, account: Option<&str>) -> Result<(String, TokenSet)> {
+        let (id, set) = self.tokens(account).await?;
+        if !self.is_due(&set, Utc::now()) {
+            tracing::debug!(account = %id, "access token not due for a refresh");
+            return Ok((id, set));
+        }
+        tracing::info!(account = %id, "access token due: refreshing");
+        let set = self.refresh_locked(&id, true, Utc::now()).await?;
+        Ok((id, set))
+    }
+
+    /// The set to hand `which` out of, the same for every front end's Copy: for the access
+    /// token, [`fresh_tokens`](Self::fresh_tokens) (a copied token is one a tool is about to
+    /// use); for the refresh token, the stored set (nothing to refresh for it).
+    pub async fn to_hand_out(
+        &self,
+        account: Option<&str>,
+        which: Which,
+    ) -> Result<(String, TokenSet)> {
+        match which {
+            Which::Access => self.fresh_tokens(account).await,
+            Which::Refresh => self.tokens(account).await,
+        }
+    }
+
+    pub(super) fn is_due(&self, set: &TokenSet, now: DateTime<Utc>) -> bool {
+        self.policy
+            .is_due(set.obtained_at, set.access_expires_at, now)
+    }
+
+    /// Refreshes now, even if the access token is still valid. If another caller refreshed
+    /// while this one waited for the lock, its result is used instead of a second request.
+    pub async fn refresh_now(&self, account: Option<&str>) -> Result<AccountSummary> {
+        let id = self.resolve(account).await?;
+        tracing::info!(account = %id, "refresh asked for");
+        self.refresh_locked(&id, false, Utc::now()).await?;
+        self.summary(&id).await
+    }
+
+    /// Refreshes under the lock. `only_if_due`: skip when the set loaded under the lock is not
+    /// due (another caller refreshed meanwhile); else skip when it is newer than `asked_at`.
+    async fn refresh_locked(
+        &self,
+        id: &str,
+        only_if_due: bool,
+        asked_at: DateTime<Utc>,
+    ) -> Result<TokenSet> {
+        let _lock = self.write_lock().await?;
+        let current = self.load(id).await?;
+        let now = Utc::now();
+        let done_by_other = if only_if_due {
+            !self.is_due(&current, now)
+        } else {
+            current.obtained_at > asked_at
+        };
+        if done_by_other {
+            tracing::debug!(account = %id, "another caller refreshed meanwhile; using its set");
+            return Ok(current);
+        }
+        if current.refresh_expired(now) {
+            // The local clock may be wrong: ask Sony once, which says so if it has run out.
+            tracing::info!(account = %id, "refresh token expired by the local clock; asking Sony");
+        }
+        let next = self.client.refresh(&current).await?;
+        tracing::info!(account = %id, access_expires_at = %next.access_expires_at, "refreshed");
+        let key = id.to_owned();
+        let set = next.clone();
+        self.storage(move |vault, settings| {
+            vault.save(&key, &set)?;
+            settings.update(|data| {
+                if let Some(meta) = data.accounts.iter_mut().find(|a| a.account_id == key) {
+                    meta.obtained_at = set.obtained_at;
+                    meta.access_expires_at = set.access_expires_at;
+                    meta.refresh_expires_at = set.refresh_expires_at;
+                }
+            })
+        })
+        .await?;
+        Ok(next)
+    }
+
+    /// One pass of a background refresher (the window's or the watcher's) over every account:
+    /// refreshes those `schedule` says are due, records each outcome in it, and says when to
+    /// look again. Refreshes go through the cross-process lock like every other, so two
+    /// refreshers (or a `psn-auth token`) never refresh one account twice.
+    pub async fn background_pass(
+        &self,
+        schedule: &std::sync::Mutex<RefreshSchedule>,
+    ) -> Result<Pass> {
+        let mut list = self.list().await?;
+        schedule.lock().unwrap().retain(&list);
+        let mut pass = Pass::default();
+        for account in &list {
+            let id = &account.account_id;
+            let decision = schedule.lock().unwrap().decide(account, Utc::now());
+            if decision != Decision::Refresh {
+                tracing::trace!(account = %id, ?decision, "refresh decision");
+                continue;
+            }
+            tracing::info!(account = %id, "background refresh");
+            let result = self.fresh_tokens(Some(id)).await;
+            let now = Utc::now();
+            match result {
+                Ok(_) => {
+                    schedule.lock().unwrap().succeeded(id, now);
+                    pass.refreshed.push(id.clone());
+                }
+                Err(e) => {
+                    let after = schedule.lock().unwrap().failed(account, &e, now);
+                    tracing::warn!(account = %id, kind = %e.kind(), ?after, "background refresh failed");
+                    pass.failed.push((id.clone(), e, after));
+                }
+            }
+        }
+        if !pass.refreshed.is_empty() || !pass.failed.is_empty() {
+            // New deadlines, or a stop: the next wake is computed from the file as it now is.
+            list = self.list().await?;
+        }
+        pass.next_wake = schedule.lock().unwrap().next_wake(&list, Utc::now());
+        Ok(pass)
+    }
+}
