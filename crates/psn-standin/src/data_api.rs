@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::model::{now, Shared};
-use crate::server::json;
+use crate::reply::json;
 
 /// Data API errors: `{"error":{"code":N,"message":"…"}}`.
 pub(crate) fn api_error(status: StatusCode, code: u32, message: &str) -> Response {

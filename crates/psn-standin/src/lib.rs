@@ -17,6 +17,7 @@ mod data_api;
 mod mint;
 pub mod model;
 mod oauth;
+mod reply;
 mod server;
 mod web;
 

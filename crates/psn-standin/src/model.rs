@@ -5,6 +5,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::mint::{self, random_bytes};
+
 /// Which endpoint a request or a fault belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Endpoint {
@@ -218,7 +220,7 @@ pub(crate) struct Shared {
 impl Shared {
     pub fn new(config: Config) -> Self {
         let mut inner = Inner::default();
-        inner.npsso = inner.issue(crate::mint::npsso());
+        inner.npsso = inner.issue(mint::npsso());
         Self {
             config: Mutex::new(config),
             inner: Mutex::new(inner),
@@ -252,12 +254,6 @@ pub(crate) fn now() -> i64 {
         .duration_since(UNIX_EPOCH)
         .expect("clock after 1970")
         .as_secs() as i64
-}
-
-pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).expect("random");
-    bytes
 }
 
 #[cfg(test)]

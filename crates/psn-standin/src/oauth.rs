@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::mint;
 use crate::model::{decode_pairs, now, pair, Shared};
-use crate::server::json;
+use crate::reply::json;
 
 pub const CLIENT_ID: &str = "09515159-7237-4370-9b40-3806e67c0891";
 pub const BASIC_AUTH: &str =

@@ -83,15 +83,6 @@ async fn answer_fault(fault: Fault) -> Response {
         .expect("valid response")
 }
 
-pub(crate) fn json(status: StatusCode, value: serde_json::Value) -> Response {
-    (
-        status,
-        [("content-type", "application/json")],
-        value.to_string(),
-    )
-        .into_response()
-}
-
 async fn not_found() -> Response {
     data_api::api_error(StatusCode::NOT_FOUND, 404, "Not found")
 }
