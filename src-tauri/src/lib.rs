@@ -24,6 +24,8 @@ pub mod handover;
 pub mod ipc;
 pub mod launch;
 pub mod main_window;
+#[cfg(test)]
+mod page_contract;
 pub mod refresher;
 pub mod sign_in;
 pub mod sign_in_window;

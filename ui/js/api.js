@@ -3,6 +3,7 @@
 //
 // Every command rejects with `{kind, remedy, message, retryAfterSecs?}` (see errors.js).
 
+import { COMMANDS } from './contract.js';
 import { normalizeError } from './errors.js';
 
 const NO_BACKEND = Object.freeze({
@@ -33,33 +34,33 @@ async function invoke(command, args) {
 export const api = {
   /** {info, screen, openWizardFor?}: banners, start at login and the screen to show
    *  (src-tauri/src/view.rs). */
-  appView: () => invoke('app_view'),
+  appView: () => invoke(COMMANDS.appView),
   /** The screen the data calls for now: {screen: 'keychain'|'error'|'welcome'|'dashboard', data}. */
-  screen: () => invoke('screen'),
-  useSessionOnly: () => invoke('use_session_only'),
-  retryKeychain: () => invoke('retry_keychain'),
-  validateNpsso: (input) => invoke('validate_npsso', { input }),
+  screen: () => invoke(COMMANDS.screen),
+  useSessionOnly: () => invoke(COMMANDS.useSessionOnly),
+  retryKeychain: () => invoke(COMMANDS.retryKeychain),
+  validateNpsso: (input) => invoke(COMMANDS.validateNpsso, { input }),
   /** Paste in Rust: {ok, kind?, message?, preview?}; a valid NPSSO stays in Rust. */
-  pasteNpsso: () => invoke('paste_npsso'),
+  pasteNpsso: () => invoke(COMMANDS.pasteNpsso),
   /** {account, screen}: who signed in, and the dashboard as just written. Without `input`,
    *  the NPSSO Paste left in Rust signs in. */
-  signIn: (input) => invoke('sign_in', input == null ? {} : { input }),
+  signIn: (input) => invoke(COMMANDS.signIn, input == null ? {} : { input }),
   /** Opens Sony's sign-in page in the app's own window; how it ends comes as the
    *  `sign-in-window` event. `accountId`: the account being signed in again, if any. */
-  signInHere: (accountId) => invoke('sign_in_here', { accountId: accountId ?? null }),
-  openSignInPage: () => invoke('open_sign_in_page'),
-  openSsocookiePage: () => invoke('open_ssocookie_page'),
-  avatar: (accountId) => invoke('avatar', { accountId }),
-  copyToken: (accountId, which) => invoke('copy_token', { accountId, which }),
-  refreshNow: (accountId) => invoke('refresh_now', { accountId }),
-  switchAccount: (accountId) => invoke('switch_account', { accountId }),
-  signOut: (accountId) => invoke('sign_out', { accountId }),
+  signInHere: (accountId) => invoke(COMMANDS.signInHere, { accountId: accountId ?? null }),
+  openSignInPage: () => invoke(COMMANDS.openSignInPage),
+  openSsocookiePage: () => invoke(COMMANDS.openSsocookiePage),
+  avatar: (accountId) => invoke(COMMANDS.avatar, { accountId }),
+  copyToken: (accountId, which) => invoke(COMMANDS.copyToken, { accountId, which }),
+  refreshNow: (accountId) => invoke(COMMANDS.refreshNow, { accountId }),
+  switchAccount: (accountId) => invoke(COMMANDS.switchAccount, { accountId }),
+  signOut: (accountId) => invoke(COMMANDS.signOut, { accountId }),
   /** Turns start at login on or off; resolves to the state it is now in. */
-  setStartAtLogin: (enabled) => invoke('set_start_at_login', { enabled }),
+  setStartAtLogin: (enabled) => invoke(COMMANDS.setStartAtLogin, { enabled }),
   /** Saves the account's calendar reminder (.ics); resolves to the file's path. */
-  saveCalendarReminder: (accountId) => invoke('save_calendar_reminder', { accountId }),
+  saveCalendarReminder: (accountId) => invoke(COMMANDS.saveCalendarReminder, { accountId }),
   /** Tells the backend the first real screen has painted (start-up timing; otherwise a no-op). */
-  uiReady: (times) => invoke('ui_ready', { times }),
+  uiReady: (times) => invoke(COMMANDS.uiReady, { times }),
 };
 
 /**

@@ -4,12 +4,11 @@
 // is decided once, in the library (psn-core's ErrorKind and Remedy; the README's table lists
 // them): this module branches on `remedy` only, so a kind added there needs nothing here.
 
+import { REMEDIES } from './contract.js';
 import { formatDuration, SECOND } from './time.js';
 
 const FALLBACK_MESSAGE = 'Something went wrong. Try again.';
 
-/** Every remedy the backend sends, with what the window offers for it (the README's table). */
-export const REMEDIES = Object.freeze(['fix_input', 'new_npsso', 'retry_later', 'fix_keychain', 'other']);
 
 /**
  * Any rejection value as `{kind, remedy, message, retryAfterSecs?}`. Strings and Error objects

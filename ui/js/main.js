@@ -3,6 +3,7 @@
 // state and its drawing in app-state.js. Loaded as the page's only script (type=module).
 
 import { onEvent } from './api.js';
+import { EVENTS } from './contract.js';
 import {
   activeAccount, errorToast, findAccount, loadScreen, noticeHandlers, pageNow, render, state, tick,
 } from './app-state.js';
@@ -80,14 +81,14 @@ function wire() {
 
 async function listenToBackend() {
   try {
-    await onEvent('accounts-changed', () => {
+    await onEvent(EVENTS.accountsChanged, () => {
       const shown = state.screen && state.screen.screen;
       if (shown === 'dashboard' || shown === 'welcome') loadScreen();
     });
-    await onEvent('sign-in-window', onSignInWindowEnded);
+    await onEvent(EVENTS.signInWindow, onSignInWindowEnded);
     // A reminder notification was clicked while this window was open.
-    await onEvent('open-wizard', (accountId) => openWizardFor(accountId));
-    await onEvent('refresh-failed', (payload) => {
+    await onEvent(EVENTS.openWizard, (accountId) => openWizardFor(accountId));
+    await onEvent(EVENTS.refreshFailed, (payload) => {
       if (!payload || !payload.accountId) return;
       state.notices = withNotice(state.notices, payload.accountId, payload);
       render();

@@ -37,14 +37,14 @@ export function showScreen(name, { focus = true } = {}) {
   return changed;
 }
 
-/** banners: output of viewmodel.bannersFor(). */
+/** banners: output of viewmodel.bannersFor(), whose texts they show. */
 export function renderBanners(banners) {
   const byKey = Object.fromEntries(banners.map((b) => [b.id, b]));
-  setHidden(byId('banner-demo'), !byKey.demo);
-  const overrides = byId('banner-overrides');
-  setHidden(overrides, !byKey.overrides);
-  if (byKey.overrides) setText(overrides, byKey.overrides.text);
-  setHidden(byId('banner-session'), !byKey.session);
+  for (const id of ['demo', 'overrides', 'session']) {
+    const element = byId(`banner-${id}`);
+    setHidden(element, !byKey[id]);
+    if (byKey[id]) setText(element, byKey[id].text);
+  }
 }
 
 /** "PSN Auth 0.1.0" at the foot of the window and in its title: the version users report. */

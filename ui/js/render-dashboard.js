@@ -13,9 +13,6 @@ export function renderDashboard(view, { notices = [], busy = {}, handlers = {}, 
   const active = view.active;
   renderAvatar(byId('avatar'), active ? active.initial : '?', avatar);
   setText(byId('account-name'), active ? active.label : 'No account selected');
-  const onlineId = byId('account-online-id');
-  setHidden(onlineId, !(active && active.onlineId));
-  setText(onlineId, active && active.onlineId ? active.onlineId : '');
 
   renderSwitcher(view.switcher, Boolean(busy.switching));
   byId('sign-out').disabled = !active;

@@ -1,6 +1,8 @@
 // Pure time helpers: countdown text, expiry colour levels, exact local time.
 // No DOM access: imported by node tests as well as by the UI.
 
+import { REFRESH_WARN_MS } from './contract.js';
+
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
@@ -8,8 +10,8 @@ export const DAY = 24 * HOUR;
 
 /** Access tokens turn amber below this much remaining time. */
 export const ACCESS_WARN_MS = 10 * MINUTE;
-/** Refresh tokens turn amber (and the "sign in again" notice appears) below this. */
-export const REFRESH_WARN_MS = 7 * DAY;
+// Refresh tokens turn amber (and the "sign in again" notice appears) below REFRESH_WARN_MS: the
+// library's first reminder, generated into contract.js.
 
 /**
  * Milliseconds since the epoch for an RFC 3339 string, a Date or a number.

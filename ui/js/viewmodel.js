@@ -59,16 +59,6 @@ export function avatarInitial(label) {
   return first.toLocaleUpperCase();
 }
 
-/**
- * Text for one account in the switcher: "Label (onlineId)" unless they are the same. `label`
- * comes from the backend, which already falls back to the account id (psn-core AccountSummary).
- */
-export function accountOptionLabel(account) {
-  const { label } = account;
-  if (account.onlineId && account.onlineId !== label) return `${label} (${account.onlineId})`;
-  return label;
-}
-
 /** One token's expiry as shown: text, colour level, machine time and exact local time. */
 export function expiryView(which, expiresAt, now, timeOptions) {
   const ms = toMillis(expiresAt);
@@ -100,7 +90,8 @@ export function dashboardView(dashboard, now, timeOptions) {
   const switcher = {
     options: accounts.map((a) => ({
       value: a.accountId,
-      label: accountOptionLabel(a),
+      // The backend's label: the online ID, else the account id, else "PSN account".
+      label: a.label,
       selected: a.accountId === activeId,
     })),
     placeholder: activeId ? null : 'Choose an account…',
@@ -113,7 +104,6 @@ export function dashboardView(dashboard, now, timeOptions) {
     active = {
       accountId: a.accountId,
       label,
-      onlineId: a.onlineId && a.onlineId !== label ? a.onlineId : null,
       initial: avatarInitial(label),
       accessMasked: activeEntry.accessMasked || '',
       refreshMasked: activeEntry.refreshMasked || '',

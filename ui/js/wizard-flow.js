@@ -3,6 +3,8 @@
 // (wizard-state.js); this module owns only its timers.
 
 import { api } from './api.js';
+import { SIGN_IN_WINDOW_TIMEOUT_MS } from './contract.js';
+import { formatDuration, SECOND } from './time.js';
 import {
   errorToast, focusIfLost, now, render, renderWizardNow, state,
 } from './app-state.js';
@@ -190,7 +192,7 @@ export async function openSignInWindow() {
 
 const WINDOW_NOTES = {
   closed: 'The sign-in window was closed before you signed in. Try again, or use your browser: the three steps below.',
-  timedOut: 'No sign-in came through in five minutes, so the window was closed. Try again, or use your browser: the three steps below.',
+  timedOut: `No sign-in came through in ${formatDuration(SIGN_IN_WINDOW_TIMEOUT_MS / SECOND)}, so the window was closed. Try again, or use your browser: the three steps below.`,
 };
 
 /** How the sign-in window ended (the `sign-in-window` event from Rust). */

@@ -1,9 +1,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  normalizeError, offersSessionOnly, refreshFailureNotice, REMEDIES, retryAtFor, retryButtonState,
+  normalizeError, offersSessionOnly, refreshFailureNotice, retryAtFor, retryButtonState,
   wizardActionFor,
 } from '../js/errors.js';
+import { REMEDIES } from '../js/contract.js';
 import { backendError as err, DOCUMENTED_REMEDIES, REMEDY_OF } from './kinds.mjs';
 
 test('the window handles exactly the remedies the library has and the README documents', () => {

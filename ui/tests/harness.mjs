@@ -94,7 +94,7 @@ export function fakeBackend({ keychainError = null, ...info } = {}) {
           const a = b.accounts.find((x) => x.accountId === args.accountId);
           return `/home/user/Downloads/psn-auth-${a.label}.ics`;
         }
-        case 'copy_token': return { clearsInSecs: b.info.clipboardClearSecs };
+        case 'copy_token': return { clearsInSecs: b.clearsInSecs ?? 30 };
         case 'refresh_now': return b.accounts.find((a) => a.accountId === args.accountId);
         case 'switch_account': b.activeId = args.accountId; return b.accounts.find((a) => a.accountId === args.accountId);
         case 'sign_out':

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  accountOptionLabel, avatarInitial, bannersFor, dashboardView, overviewOf, screenToShow,
+  avatarInitial, bannersFor, dashboardView, overviewOf, screenToShow,
 } from '../js/viewmodel.js';
 import { DAY, MINUTE } from '../js/time.js';
 
@@ -22,7 +22,7 @@ function account(id, label, extra = {}) {
   };
 }
 
-const INFO = { version: '0.1.0', demo: false, overrides: [], sessionOnly: false, clipboardClearSecs: 30 };
+const INFO = { version: '0.1.0', demo: false, overrides: [], sessionOnly: false };
 
 test('banners follow app_info', () => {
   assert.deepEqual(bannersFor(INFO), []);
@@ -58,14 +58,14 @@ test('empty dashboard view has no active account', () => {
 
 test('active account dashboard view', () => {
   const alice = account('a', 'alice_psn', { active: true, onlineId: 'alice_psn' });
-  const bob = account('b', 'Bob', { onlineId: 'bob123' });
+  const bob = account('b', 'bob123', { onlineId: 'bob123' });
   const v = dashboardView({
     accounts: [alice, bob],
     active: { account: alice, accessMasked: 'eyJh…Qz', refreshMasked: 'a1b2…9f' },
   }, NOW);
   assert.equal(v.hasAccounts, true);
   assert.equal(v.active.label, 'alice_psn');
-  assert.equal(v.active.onlineId, null, 'online ID equal to the label is not repeated');
+  assert.equal('onlineId' in v.active, false, 'the label is the online ID: not repeated');
   assert.equal(v.active.initial, 'A');
   assert.equal(v.active.accessMasked, 'eyJh…Qz');
   assert.equal(v.active.access.text, 'Expires in 55 min');
@@ -76,7 +76,7 @@ test('active account dashboard view', () => {
   assert.equal(v.active.refreshNotice, null);
   assert.equal(v.active.obtained, 'Obtained 5 min ago');
   assert.deepEqual(v.switcher.options.map((o) => [o.value, o.label, o.selected]),
-    [['a', 'alice_psn', true], ['b', 'Bob (bob123)', false]]);
+    [['a', 'alice_psn', true], ['b', 'bob123', false]]);
   assert.equal(v.switcher.placeholder, null);
   assert.equal(v.switcher.disabled, false);
 });
@@ -103,12 +103,12 @@ test('accounts but none active: a chooser, not a blank page', () => {
   assert.ok(v.switcher.options.every((o) => !o.selected));
 });
 
-test('avatar initial and option labels', () => {
+test('avatar initial and switcher labels', () => {
   assert.equal(avatarInitial('alice'), 'A');
   assert.equal(avatarInitial('  émile'), 'É');
   assert.equal(avatarInitial(''), '?');
   assert.equal(avatarInitial(null), '?');
   // The label is the backend's (online ID, else account id, else "PSN account"): used as is.
-  assert.equal(accountOptionLabel({ accountId: 'x', label: 'PSN account', onlineId: null }), 'PSN account');
-  assert.equal(accountOptionLabel({ accountId: 'x', label: 'Main', onlineId: 'alice_psn' }), 'Main (alice_psn)');
+  const v = dashboardView({ accounts: [account('x', 'PSN account')], active: null }, NOW);
+  assert.equal(v.switcher.options[0].label, 'PSN account');
 });
