@@ -8,8 +8,6 @@ export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-/** Access tokens turn amber below this much remaining time. */
-export const ACCESS_WARN_MS = 10 * MINUTE;
 // Refresh tokens turn amber (and the "sign in again" notice appears) below REFRESH_WARN_MS: the
 // library's first reminder, generated into contract.js.
 
@@ -72,17 +70,22 @@ export function formatCountdown(expiresAt, now) {
 }
 
 /**
- * Colour level for a token's expiry: "ok", "amber" (below the warning threshold), "red"
- * (expired) or "unknown". `which` is "access" (amber below 10 min) or "refresh" (below 7 days).
+ * Colour level for a token's expiry: "ok", "amber" (from `warnAt` on, as the library counts), "red" (expired) or
+ * "unknown". The access token warns once the library calls it due for a refresh
+ * (`accessDueAt`: a running refresher has replaced it by then); the refresh token from
+ * [`refreshWarnAt`].
  */
-export function expiryLevel(which, expiresAt, now) {
+export function expiryLevel(expiresAt, now, warnAt) {
   const target = toMillis(expiresAt);
   const nowMs = toMillis(now);
   if (Number.isNaN(target) || Number.isNaN(nowMs)) return 'unknown';
-  const remaining = target - nowMs;
-  if (remaining <= 0) return 'red';
-  const warn = which === 'refresh' ? REFRESH_WARN_MS : ACCESS_WARN_MS;
-  return remaining < warn ? 'amber' : 'ok';
+  if (target - nowMs <= 0) return 'red';
+  return nowMs >= toMillis(warnAt) ? 'amber' : 'ok';
+}
+
+/** When a refresh token turns amber: the library's first reminder before its end. */
+export function refreshWarnAt(expiresAt) {
+  return toMillis(expiresAt) - REFRESH_WARN_MS;
 }
 
 /**
@@ -90,7 +93,7 @@ export function expiryLevel(which, expiresAt, now) {
  * there is plenty of time (or the time is unknown).
  */
 export function refreshNoticeText(expiresAt, now) {
-  const level = expiryLevel('refresh', expiresAt, now);
+  const level = expiryLevel(expiresAt, now, refreshWarnAt(expiresAt));
   if (level === 'red') return 'Your refresh token has expired. A new NPSSO is needed.';
   if (level !== 'amber') return null;
   const remaining = toMillis(expiresAt) - toMillis(now);

@@ -1,7 +1,8 @@
 // Pure view models: backend payloads in, plain objects describing what to show out. No DOM.
 
 import {
-  expiryLevel, formatAgo, formatCountdown, formatExactTime, refreshNoticeText, toMillis, SECOND,
+  expiryLevel, formatAgo, formatCountdown, formatExactTime, refreshNoticeText, refreshWarnAt, toMillis,
+  SECOND,
 } from './time.js';
 
 /** Banners across the top, from app_info(). */
@@ -59,12 +60,15 @@ export function avatarInitial(label) {
   return first.toLocaleUpperCase();
 }
 
-/** One token's expiry as shown: text, colour level, machine time and exact local time. */
-export function expiryView(which, expiresAt, now, timeOptions) {
+/**
+ * One token's expiry as shown: text, colour level (amber from `warnAt` on), machine time and
+ * exact local time.
+ */
+export function expiryView(expiresAt, warnAt, now, timeOptions) {
   const ms = toMillis(expiresAt);
   return {
     text: formatCountdown(expiresAt, now),
-    level: expiryLevel(which, expiresAt, now),
+    level: expiryLevel(expiresAt, now, warnAt),
     datetime: Number.isNaN(ms) ? '' : new Date(ms).toISOString(),
     title: Number.isNaN(ms) ? '' : formatExactTime(ms, timeOptions),
   };
@@ -107,8 +111,8 @@ export function dashboardView(dashboard, now, timeOptions) {
       initial: avatarInitial(label),
       accessMasked: activeEntry.accessMasked || '',
       refreshMasked: activeEntry.refreshMasked || '',
-      access: expiryView('access', a.accessExpiresAt, now, timeOptions),
-      refresh: expiryView('refresh', a.refreshExpiresAt, now, timeOptions),
+      access: expiryView(a.accessExpiresAt, activeEntry.accessDueAt, now, timeOptions),
+      refresh: expiryView(a.refreshExpiresAt, refreshWarnAt(a.refreshExpiresAt), now, timeOptions),
       obtained: obtainedText(a.obtainedAt, now),
       refreshNotice: refreshNoticeText(a.refreshExpiresAt, now),
     };

@@ -48,7 +48,9 @@ export function fakeBackend({ keychainError = null, ...info } = {}) {
     overview() {
       const accounts = b.accounts.map((a) => ({ ...a, active: a.accountId === b.activeId }));
       const act = accounts.find((a) => a.active);
-      return { accounts, active: act ? { account: act, accessMasked: 'eyJh…Qz9x', refreshMasked: 'rt01…f00d' } : null };
+      // Due 5 minutes before its end, as the library says of Sony's hour-long tokens.
+      const accessDueAt = act && new Date(Date.parse(act.accessExpiresAt) - 5 * 60_000).toISOString();
+      return { accounts, active: act ? { account: act, accessMasked: 'eyJh…Qz9x', refreshMasked: 'rt01…f00d', accessDueAt } : null };
     },
     screen() {
       if (b.keychainError && !b.info.sessionOnly) return { screen: 'keychain', data: b.keychainError };

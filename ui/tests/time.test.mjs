@@ -2,7 +2,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DAY, HOUR, MINUTE, SECOND,
-  expiryLevel, formatAgo, formatCountdown, formatDuration, formatExactTime, refreshNoticeText, toMillis,
+  expiryLevel, formatAgo, formatCountdown, formatDuration, formatExactTime, refreshNoticeText, refreshWarnAt,
+  toMillis,
 } from '../js/time.js';
 
 const NOW = Date.parse('2025-03-01T12:00:00Z');
@@ -51,32 +52,40 @@ test('expired times read in the past tense with one unit', () => {
 test('unknown or missing times do not throw', () => {
   assert.equal(formatCountdown(null, NOW), 'Expiry unknown');
   assert.equal(formatCountdown('not a date', NOW), 'Expiry unknown');
-  assert.equal(expiryLevel('access', undefined, NOW), 'unknown');
+  assert.equal(expiryLevel(undefined, NOW, at(-5 * MINUTE)), 'unknown');
   assert.ok(Number.isNaN(toMillis('')));
   assert.equal(toMillis('2025-03-01T12:00:00Z'), NOW);
 });
 
-test('access token colour: ok, amber below 10 min, red once expired', () => {
-  assert.equal(expiryLevel('access', at(HOUR), NOW), 'ok');
-  assert.equal(expiryLevel('access', at(10 * MINUTE), NOW), 'ok');
-  assert.equal(expiryLevel('access', at(10 * MINUTE - SECOND), NOW), 'amber');
-  assert.equal(expiryLevel('access', at(SECOND), NOW), 'amber');
-  assert.equal(expiryLevel('access', at(0), NOW), 'red');
-  assert.equal(expiryLevel('access', at(-MINUTE), NOW), 'red');
+test('access token colour: ok, amber once due for a refresh, red once expired', () => {
+  // Sony's hour-long token is due 5 minutes before its end (the library sends accessDueAt).
+  const level = (left) => expiryLevel(at(left), NOW, at(left - 5 * MINUTE));
+  assert.equal(level(HOUR), 'ok');
+  // Between 10 and 5 minutes left the refresher has nothing to do yet: no warning then.
+  assert.equal(level(10 * MINUTE - SECOND), 'ok');
+  assert.equal(level(5 * MINUTE + SECOND), 'ok');
+  assert.equal(level(5 * MINUTE), 'amber');
+  assert.equal(level(SECOND), 'amber');
+  assert.equal(level(0), 'red');
+  assert.equal(level(-MINUTE), 'red');
+  // Without a due time, only the expiry colours it.
+  assert.equal(expiryLevel(at(MINUTE), NOW, undefined), 'ok');
 });
 
 test('refresh token colour: amber below 7 days, red once expired', () => {
-  assert.equal(expiryLevel('refresh', at(30 * DAY), NOW), 'ok');
-  assert.equal(expiryLevel('refresh', at(7 * DAY), NOW), 'ok');
-  assert.equal(expiryLevel('refresh', at(7 * DAY - SECOND), NOW), 'amber');
+  const level = (left) => expiryLevel(at(left), NOW, refreshWarnAt(at(left)));
+  assert.equal(level(30 * DAY), 'ok');
+  assert.equal(level(7 * DAY + SECOND), 'ok');
+  assert.equal(level(7 * DAY - SECOND), 'amber');
   // 9 minutes is plenty for a refresh token... no: it is below 7 days, so amber.
-  assert.equal(expiryLevel('refresh', at(9 * MINUTE), NOW), 'amber');
-  assert.equal(expiryLevel('refresh', at(-SECOND), NOW), 'red');
+  assert.equal(level(9 * MINUTE), 'amber');
+  assert.equal(level(-SECOND), 'red');
 });
 
 test('refresh notice appears below 7 days and says how many days', () => {
   assert.equal(refreshNoticeText(at(30 * DAY), NOW), null);
-  assert.equal(refreshNoticeText(at(7 * DAY), NOW), null);
+  // The library's first reminder comes at 7 days left, and the notice with it.
+  assert.equal(refreshNoticeText(at(7 * DAY + SECOND), NOW), null);
   assert.equal(refreshNoticeText(at(6 * DAY + 20 * HOUR), NOW),
     'Your refresh token expires in 6 days. After that a new NPSSO is needed.');
   assert.equal(refreshNoticeText(at(DAY + HOUR), NOW),

@@ -81,6 +81,19 @@ test('active account dashboard view', () => {
   assert.equal(v.switcher.disabled, false);
 });
 
+test('an access token warns only once the library calls it due, not 10 minutes ahead', () => {
+  const a = account('a', 'Alice', { accessExpiresAt: iso(8 * MINUTE) });
+  const due = iso(3 * MINUTE);
+  const view = (now) => dashboardView({
+    accounts: [a],
+    active: { account: a, accessMasked: 'x', refreshMasked: 'y', accessDueAt: due },
+  }, now);
+  // 8 minutes left, refreshed at 5: nothing for the user to worry about yet.
+  assert.equal(view(NOW).active.access.level, 'ok');
+  // Past its due time and still not refreshed: now it is worth a look.
+  assert.equal(view(NOW + 4 * MINUTE).active.access.level, 'amber');
+});
+
 test('expiring and expired tokens in the view', () => {
   const a = account('a', 'Alice', {
     accessExpiresAt: iso(-3 * MINUTE),

@@ -96,6 +96,9 @@ pub struct ActiveAccount {
     pub account: AccountSummary,
     pub access_masked: String,
     pub refresh_masked: String,
+    /// When the access token is due for a refresh by the refresh rule: past it, the window warns
+    /// (a refresher that is running has refreshed it by then).
+    pub access_due_at: DateTime<Utc>,
 }
 
 /// Accounts whose id Sony did not tell us get a local key with this prefix.

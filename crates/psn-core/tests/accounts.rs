@@ -31,3 +31,24 @@ async fn an_unidentified_account_is_merged_when_a_later_sign_in_learns_who_it_is
     );
     assert!(a.tokens(Some(&first.account.account_id)).await.is_err());
 }
+
+/// The dashboard's active account says when its access token falls due by the refresh rule,
+/// so the window warns then (and not on a threshold of its own).
+#[tokio::test]
+async fn the_active_account_carries_when_its_access_token_falls_due() {
+    let s = StandIn::start(Config::default()).await.unwrap();
+    let a = accounts(&s);
+    let signed_in = a.sign_in(&parse_npsso(&s.npsso()).unwrap()).await.unwrap();
+    let policy = psn_core::RefreshPolicy::default();
+    for active in [
+        signed_in.overview.active.unwrap(),
+        a.overview().await.unwrap().active.unwrap(),
+    ] {
+        let account = &active.account;
+        assert_eq!(
+            active.access_due_at,
+            policy.due_at(account.obtained_at, account.access_expires_at)
+        );
+        assert!(active.access_due_at < account.access_expires_at);
+    }
+}

@@ -26,6 +26,7 @@ impl Accounts {
             account: AccountSummary::new(meta, active_id),
             access_masked: set.access_token.masked(),
             refresh_masked: set.refresh_token.masked(),
+            access_due_at: self.policy.due_at(set.obtained_at, set.access_expires_at),
         };
         Ok(Overview::new(&data.accounts, active_id, Some(active)))
     }

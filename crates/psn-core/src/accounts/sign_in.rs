@@ -115,6 +115,9 @@ impl Accounts {
                 account: account.clone(),
                 access_masked: tokens.access_token.masked(),
                 refresh_masked: tokens.refresh_token.masked(),
+                access_due_at: self
+                    .policy
+                    .due_at(tokens.obtained_at, tokens.access_expires_at),
             }),
         );
         Ok(SignedIn { account, overview })
