@@ -38,6 +38,7 @@ pub async fn screen(accounts: State<'_, AppAccounts>) -> CommandResult<Screen> {
     Ok(view::screen(&accounts).await)
 }
 
+/// Keep tokens in memory for this session (no keychain answered).
 #[tauri::command]
 pub async fn use_session_only(
     launch: State<'_, Launch>,
@@ -46,10 +47,10 @@ pub async fn use_session_only(
     refresher: State<'_, Refresher>,
 ) -> CommandResult<AppView> {
     accounts.use_session_only().await;
-    refresher.keychain_changed();
-    Ok(view::app_view(&launch, &accounts, &wizard, None).await)
+    Ok(after_keychain_choice(&launch, &accounts, &wizard, &refresher).await)
 }
 
+/// Try the keychain again (the user started or unlocked it).
 #[tauri::command]
 pub async fn retry_keychain(
     launch: State<'_, Launch>,
@@ -58,8 +59,19 @@ pub async fn retry_keychain(
     refresher: State<'_, Refresher>,
 ) -> CommandResult<AppView> {
     accounts.retry_keychain().await;
+    Ok(after_keychain_choice(&launch, &accounts, &wizard, &refresher).await)
+}
+
+/// After the user chose about the keychain: every account may refresh again, and the page
+/// gets the view as it now is.
+async fn after_keychain_choice(
+    launch: &Launch,
+    accounts: &AppAccounts,
+    wizard: &WizardRequest,
+    refresher: &Refresher,
+) -> AppView {
     refresher.keychain_changed();
-    Ok(view::app_view(&launch, &accounts, &wizard, None).await)
+    view::app_view(launch, accounts, wizard, None).await
 }
 
 /// Live validation of the NPSSO field, and the answer to Paste: never fails, never echoes the
@@ -95,13 +107,10 @@ impl Validation {
     }
 }
 
-/// More than any ssocookie page, pretty-printed or not: longer text over IPC is refused unread.
-const MAX_NPSSO_INPUT: usize = 64 * 1024;
-
 /// Text the page sent as an NPSSO, wiped when dropped, refused when absurdly long.
 fn npsso_input(input: String) -> Result<Zeroizing<String>, psn_core::NpssoError> {
     let input = Zeroizing::new(input);
-    if input.len() > MAX_NPSSO_INPUT {
+    if input.len() > psn_core::npsso::MAX_INPUT {
         return Err(psn_core::NpssoError::WrongLength {
             found: input.chars().count(),
         });

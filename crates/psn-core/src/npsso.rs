@@ -10,6 +10,11 @@ use crate::secret::Npsso;
 /// Length of every NPSSO seen so far.
 pub const NPSSO_LEN: usize = 64;
 
+/// The most text a front end reads as a pasted NPSSO: more than any ssocookie page,
+/// pretty-printed or not. Longer input cannot be an NPSSO; the front ends refuse or cut it
+/// unread.
+pub const MAX_INPUT: usize = 64 * 1024;
+
 /// Why a pasted text is not an NPSSO. `Display` is the message for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NpssoError {

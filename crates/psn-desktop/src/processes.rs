@@ -107,40 +107,31 @@ mod tests {
         assert_eq!(wizard_for_arg(&args(&["app", "--background"])), None);
     }
 
-    /// The window's config names the same binary and product as the watcher assumes, so both
-    /// processes start each other and write one start-at-login entry.
+    /// A file of the workspace, from this crate's folder.
+    fn workspace_file(path: &str) -> String {
+        let full = format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
+    }
+
+    /// The window's config names the same product as the watcher's start-at-login entry, and
+    /// the binaries are the ones both processes start, so each finds the other and both write
+    /// one entry.
     #[test]
     fn the_contract_matches_tauri_conf() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../src-tauri/tauri.conf.json"
-        );
         let conf: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            serde_json::from_str(&workspace_file("src-tauri/tauri.conf.json")).unwrap();
         assert_eq!(conf["productName"], AUTOSTART_NAME);
-        let cargo = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../src-tauri/Cargo.toml"
-        ))
-        .unwrap();
+        let app = workspace_file("src-tauri/Cargo.toml");
         assert!(
-            cargo.contains(&format!("name = \"{WINDOW_BIN}\"")),
+            app.contains(&format!("name = \"{WINDOW_BIN}\"")),
             "the app's [[bin]]"
         );
-        let watcher = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../psn-auth-watcher/Cargo.toml"
-        ))
-        .unwrap();
+        let watcher = workspace_file("crates/psn-auth-watcher/Cargo.toml");
         assert!(
             watcher.contains(&format!("name = \"{WATCHER_BIN}\"")),
             "the watcher's name"
         );
-        let sidecar = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../src-tauri/watcher-sidecar.json"
-        ))
-        .unwrap();
+        let sidecar = workspace_file("src-tauri/watcher-sidecar.json");
         assert!(
             sidecar.contains(&format!("binaries/{WATCHER_BIN}\"")),
             "the watcher ships beside the app: {sidecar}"

@@ -5,15 +5,12 @@
 use std::io::{IsTerminal, Read};
 
 use chrono::Utc;
+use psn_core::npsso::MAX_INPUT;
 use psn_core::{parse_npsso, Accounts, Endpoints};
 use zeroize::Zeroizing;
 
 use crate::exit::{Exit, Failure};
 use crate::present::{account_name, deadline};
-
-/// More than any ssocookie page, pretty-printed or not; the rest of a huge input is ignored
-/// (it cannot be an NPSSO anyway).
-const MAX_INPUT: u64 = 64 * 1024;
 
 pub async fn run(accounts: &Accounts, json: bool) -> Result<Exit, Failure> {
     let text = read_npsso(accounts.client().endpoints())?;
@@ -54,10 +51,10 @@ fn read_npsso(endpoints: &Endpoints) -> Result<Zeroizing<String>, Failure> {
     }
     // Reserved up front (with room for the reader's end-of-input probe) so the buffer does not
     // grow: a reallocation would leave a copy behind that is never wiped.
-    let mut text = Zeroizing::new(String::with_capacity(MAX_INPUT as usize + 64));
+    let mut text = Zeroizing::new(String::with_capacity(MAX_INPUT + 64));
     stdin
         .lock()
-        .take(MAX_INPUT)
+        .take(MAX_INPUT as u64)
         .read_to_string(&mut text)
         .map_err(Failure::io("read the NPSSO from standard input"))?;
     if text.trim().is_empty() {
