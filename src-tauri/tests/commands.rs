@@ -230,6 +230,45 @@ fn paste_keeps_the_npsso_in_rust_and_never_hands_the_page_the_clipboard() {
     drop(clipboard);
 }
 
+/// The window's Copy hands out what the tray's Copy and `psn-auth token` do (the library's
+/// `to_hand_out`): an access token due for a refresh is refreshed first; the refresh token is
+/// copied as stored. Needs the X display `scripts/test` runs under.
+#[test]
+fn copy_refreshes_a_due_access_token_first() {
+    if std::env::var_os("DISPLAY").is_none() {
+        eprintln!("skipped: needs an X display (scripts/test runs under Xvfb)");
+        return;
+    }
+    // Two-second tokens are due for a refresh after one (half their lifetime).
+    let config = psn_standin::Config {
+        access_ttl_secs: 2,
+        ..Default::default()
+    };
+    let h = common::harness_on(config, psn_core::Accounts::session_only);
+    let id = h.sign_in()["accountId"].as_str().unwrap().to_owned();
+    let first = h.standin.last_access_token().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+
+    let copied = h
+        .invoke("copy_token", json!({ "accountId": id, "which": "access" }))
+        .unwrap();
+    assert_eq!(copied["clearsInSecs"], 30);
+    assert_eq!(h.standin.count(Endpoint::TokenRefresh), 1);
+    let fresh = h.standin.last_access_token().unwrap();
+    assert_ne!(fresh, first);
+    let mut clipboard = arboard::Clipboard::new().unwrap();
+    assert_eq!(clipboard.get_text().unwrap(), fresh);
+
+    h.invoke("copy_token", json!({ "accountId": id, "which": "refresh" }))
+        .unwrap();
+    assert_eq!(
+        h.standin.count(Endpoint::TokenRefresh),
+        1,
+        "no refresh for it"
+    );
+    assert_ne!(clipboard.get_text().unwrap(), fresh);
+}
+
 #[test]
 fn absurdly_long_input_is_refused_unread() {
     let h = harness();

@@ -26,7 +26,12 @@ pub fn harness() -> Harness {
 
 /// The app over the account service `open` makes from its client.
 pub fn harness_with(open: impl FnOnce(PsnClient) -> Accounts) -> Harness {
-    let standin = tauri::async_runtime::block_on(StandIn::start(Config::default())).unwrap();
+    harness_on(Config::default(), open)
+}
+
+/// The app against a stand-in configured as `config`, over the account service `open` makes.
+pub fn harness_on(config: Config, open: impl FnOnce(PsnClient) -> Accounts) -> Harness {
+    let standin = tauri::async_runtime::block_on(StandIn::start(config)).unwrap();
     let launch = Launch {
         endpoints: Endpoints::single(&standin.url()).unwrap(),
         namespace: Namespace::Real,
