@@ -321,7 +321,6 @@ fn the_credential_manager_keeps_1280_units_and_refuses_more() {
     assert!(matches!(err, VaultError::Store { .. }), "{err:?}");
     store.delete("full").unwrap();
 
-    let dir = tempfile::tempdir().unwrap();
     let service = common::unique_service("win-default");
     let vault = Vault::open_service(&service).unwrap();
     let set = token_set("w", 4096);
