@@ -36,6 +36,7 @@ fn contract() -> String {
         .map(|r| format!("'{}'", r.as_str()))
         .collect();
     let week_ms = psn_core::reminders::WEEK.num_milliseconds();
+    let day_ms = psn_core::reminders::DAY.num_milliseconds();
     let give_up_ms = GIVE_UP_AFTER.as_millis();
     format!(
         "// Generated from the Rust constants by src-tauri/src/page_contract.rs: do not edit.\n\
@@ -52,6 +53,9 @@ fn contract() -> String {
          \n\
          /** A refresh token this close to its end gets the first reminder (psn-core's reminders::WEEK). */\n\
          export const REFRESH_WARN_MS = {week_ms};\n\
+         \n\
+         /** How long before a refresh token's end each expiry reminder comes (reminders::WEEK, DAY). */\n\
+         export const REMINDER_LEADS_MS = Object.freeze([{week_ms}, {day_ms}]);\n\
          \n\
          /** The sign-in window gives up after this long without an NPSSO (sign_in_window::GIVE_UP_AFTER). */\n\
          export const SIGN_IN_WINDOW_TIMEOUT_MS = {give_up_ms};\n",

@@ -37,5 +37,8 @@ export const REMEDIES = Object.freeze(['fix_input', 'new_npsso', 'retry_later', 
 /** A refresh token this close to its end gets the first reminder (psn-core's reminders::WEEK). */
 export const REFRESH_WARN_MS = 604800000;
 
+/** How long before a refresh token's end each expiry reminder comes (reminders::WEEK, DAY). */
+export const REMINDER_LEADS_MS = Object.freeze([604800000, 86400000]);
+
 /** The sign-in window gives up after this long without an NPSSO (sign_in_window::GIVE_UP_AFTER). */
 export const SIGN_IN_WINDOW_TIMEOUT_MS = 300000;

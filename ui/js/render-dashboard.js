@@ -14,6 +14,7 @@ export function renderDashboard(view, { notices = [], busy = {}, handlers = {}, 
   renderAvatar(byId('avatar'), active ? active.initial : '?', avatar);
   setText(byId('account-name'), active ? active.label : 'No account selected');
 
+  setText(byId('reminders-lead'), view.remindersLead);
   renderSwitcher(view.switcher, Boolean(busy.switching));
   byId('sign-out').disabled = !active;
 

@@ -1,9 +1,10 @@
 // Pure view models: backend payloads in, plain objects describing what to show out. No DOM.
 
 import {
-  expiryLevel, formatAgo, formatCountdown, formatExactTime, refreshNoticeText, refreshWarnAt, toMillis,
-  SECOND,
+  expiryLevel, formatAgo, formatCountdown, formatDuration, formatExactTime, refreshNoticeText,
+  refreshWarnAt, toMillis, SECOND,
 } from './time.js';
+import { REMINDER_LEADS_MS } from './contract.js';
 
 /** Banners across the top, from app_info(). */
 export function bannersFor(info) {
@@ -58,6 +59,17 @@ export function avatarInitial(label) {
     first = Array.from(text)[0];
   }
   return first.toLocaleUpperCase();
+}
+
+/**
+ * The Reminders card's lead: when the expiry reminders come (the library's leads) and that they
+ * come with the window closed too.
+ */
+export function remindersLead(leads = REMINDER_LEADS_MS) {
+  const spans = leads.map((ms) => formatDuration(ms / SECOND));
+  const when = spans.length > 1 ? `${spans.slice(0, -1).join(', ')} and ${spans.at(-1)}` : spans[0];
+  return `PSN Auth reminds you ${when} before an account must sign in again, also after you close `
+    + 'this window: it keeps running in the tray. To quit it, choose Quit PSN Auth in its tray menu.';
 }
 
 /**
@@ -118,6 +130,7 @@ export function dashboardView(dashboard, now, timeOptions) {
     };
   }
   return {
+    remindersLead: remindersLead(),
     hasAccounts: accounts.length > 0,
     accountCount: accounts.length,
     active,

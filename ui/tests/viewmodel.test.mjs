@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  avatarInitial, bannersFor, dashboardView, overviewOf, screenToShow,
+  avatarInitial, bannersFor, remindersLead, dashboardView, overviewOf, screenToShow,
 } from '../js/viewmodel.js';
 import { DAY, MINUTE } from '../js/time.js';
 
@@ -124,4 +124,9 @@ test('avatar initial and switcher labels', () => {
   // The label is the backend's (online ID, else account id, else "PSN account"): used as is.
   const v = dashboardView({ accounts: [account('x', 'PSN account')], active: null }, NOW);
   assert.equal(v.switcher.options[0].label, 'PSN account');
+});
+
+test('the Reminders card says when the library reminds', () => {
+  assert.match(remindersLead(), /^PSN Auth reminds you 7 days and 1 day before an account must sign in again/);
+  assert.match(remindersLead([3 * DAY]), /reminds you 3 days before/);
 });
