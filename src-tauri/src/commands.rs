@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
+use psn_core::refresher::Refresher;
 use psn_core::{parse_npsso, AccountSummary, Remedy, Which};
 use psn_desktop::clipboard::SecretClipboard;
-use psn_desktop::refresher::Refresher;
 
 use crate::accounts::AppAccounts;
 use crate::avatars::Avatars;

@@ -33,10 +33,10 @@ pub mod startup;
 pub mod ui_assets;
 pub mod view;
 
+use psn_core::refresher::Refresher;
 use psn_core::{Accounts, PsnClient};
 use psn_desktop::clipboard::SecretClipboard;
 use psn_desktop::processes::{wizard_for_arg, BACKGROUND_ARG, QUIT_ARG};
-use psn_desktop::refresher::Refresher;
 use tauri::{Manager, Runtime};
 
 pub use accounts::AppAccounts;

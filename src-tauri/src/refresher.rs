@@ -1,10 +1,10 @@
 //! Keeps access tokens fresh while the window is open: the background refresher both processes
-//! run ([`psn_desktop::refresher`]), and what the page hears of it: [`ACCOUNTS_CHANGED`] after a
+//! run ([`psn_core::refresher`]), and what the page hears of it: [`ACCOUNTS_CHANGED`] after a
 //! refresh and [`REFRESH_FAILED`] (the error as commands send it, plus whether the refresher
 //! stopped) when one fails.
 
 use psn_core::refresh::AfterFailure;
-use psn_desktop::refresher::Refresher;
+use psn_core::refresher::Refresher;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 

@@ -5,8 +5,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+use psn_core::refresher::Refresher;
 use psn_core::Npsso;
-use psn_desktop::refresher::Refresher;
 
 use crate::accounts::AppAccounts;
 use crate::error::CommandResult;

@@ -31,8 +31,8 @@ use crate::launch::Launch;
 use crate::main_window::MAIN;
 use crate::sign_in::{exchange, SignIn};
 use crate::view::SignInView;
+use psn_core::refresher::Refresher;
 use psn_core::Remedy;
-use psn_desktop::refresher::Refresher;
 
 pub const LABEL: &str = "sony-sign-in";
 /// With no NPSSO by then, the window closes and the wizard offers the manual steps.

@@ -135,9 +135,65 @@ Examples:
   set -a; eval \"$(psn-auth export)\"; set +a       the same, into this shell's environment
   psn-auth export --format json                   {\"accessToken\": …} as psn-api names it
   psn-auth export --format header                 Authorization: Bearer …
+  psn-auth export --format psnawp > tokens.json   psnawp's token_response
 
 Like `token`, refreshes first when the access token is due. The output holds secrets: keep it out
-of logs and shared files.";
+of logs and shared files. `--format psnawp` restores a psnawp session without a new sign-in:
+PSNAWP(npsso, token_response=json.load(open(\"tokens.json\"))).";
+
+const IMPORT_HELP: &str = "\
+Examples:
+  psn-auth export --format json | ssh pi psn-auth import
+  PSN_AUTH_VAULT=file psn-auth import < tokens.json
+
+Reads psn-api's JSON (what `export --format json` prints) or psnawp's token_response from standard
+input (never from the command line), asks Sony who the tokens belong to (refreshing first when the
+access token is stale), and saves them under that account in this machine's vault. Both machines
+then refresh the same set: Sony hands back the same refresh token without extending it, so each
+keeps working until it expires. Exit codes: 4 expired or rejected set, 5 not a token set, 6 retry
+later, 7 keychain or vault.";
+
+const SERVE_HELP: &str = "\
+Examples:
+  psn-auth serve                                   keep $XDG_RUNTIME_DIR/psn-auth fresh
+  psn-auth serve --dir /run/psn --group bots       for programs of the bots group
+  psn-auth serve --on-change 'docker kill -s HUP bot'
+  psn-auth serve --once --dir /srv/psn             once, from cron
+
+Keeps, for every account (or --account), DIR/<account id>/access_token (the token alone) and
+DIR/<account id>/token.json ({accessToken, expiresAt, accountId, onlineId}), plus DIR/access_token
+and DIR/token.json for the active account, each replaced atomically. Tokens are refreshed ahead of
+their end by the app's rule. When only a new sign-in helps, the account's files go once they expire
+and DIR/<account id>/error.json says why ({kind, remedy, message}). One serve per folder. SIGTERM or
+SIGINT end it (exit 0) and remove its files, unless --keep.";
+
+const VAULT_HELP: &str = "\
+Examples:
+  psn-auth vault init && export PSN_AUTH_VAULT=file    then `psn-auth login` as usual
+  psn-auth vault status
+
+On a server or in a container there is no keychain: the file vault keeps the tokens in one file
+encrypted with age, unlocked by a key file (unattended) or a passphrase.";
+
+const VAULT_INIT_HELP: &str = "\
+Examples:
+  PSN_AUTH_VAULT=file psn-auth vault init                 a key file beside the vault
+  psn-auth vault init --key-file /etc/psn-auth/vault.key  a key file of your choice
+  psn-auth vault init --passphrase                        a passphrase, asked without echo
+
+Creates vault.age in the data folder ($XDG_DATA_HOME/psn-auth; PSN_AUTH_VAULT_FILE overrides it),
+encrypted with age. Then run psn-auth with PSN_AUTH_VAULT=file; it finds the key in
+PSN_AUTH_KEY_FILE, $CREDENTIALS_DIRECTORY/psn-auth.key (systemd LoadCredential=) or beside the
+vault, and a passphrase in PSN_AUTH_PASSPHRASE_FILE or at a prompt. An existing vault or key file
+is never replaced.";
+
+const VAULT_STATUS_HELP: &str = "\
+Examples:
+  psn-auth vault status
+  PSN_AUTH_VAULT=file psn-auth vault status --json
+
+Says which vault is in use (the keychain or the file vault), where it is and how it is unlocked;
+never a secret. Exit codes: 7 when the file vault chosen cannot be opened.";
 
 /// Fresh PlayStation Network tokens for scripts, from the PSN Auth keychain.
 #[derive(Debug, Parser)]
@@ -256,7 +312,7 @@ pub enum Command {
     #[command(after_help = MAN_HELP)]
     Man,
 
-    /// Print the whole token set as env lines, JSON, or an HTTP header.
+    /// Print the whole token set as env lines, JSON, psnawp's token_response, or a header.
     #[command(after_help = EXPORT_HELP)]
     Export {
         /// Output format.
@@ -264,6 +320,64 @@ pub enum Command {
         format: Format,
         #[command(flatten)]
         account: AccountArg,
+    },
+
+    /// Save a token set exported on another machine (JSON on standard input).
+    #[command(after_help = IMPORT_HELP)]
+    Import {
+        /// Print the result as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Keep token files fresh for other programs (systemd units, containers, cron).
+    #[command(after_help = SERVE_HELP)]
+    Serve {
+        /// The folder to keep the files in (default: $XDG_RUNTIME_DIR/psn-auth).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        account: AccountArg,
+        /// Make the files readable by this group too.
+        #[arg(long, value_name = "NAME")]
+        group: Option<String>,
+        /// Run CMD (with sh -c) after each new token, with PSN_ACCESS_TOKEN_FILE, PSN_ACCOUNT_ID
+        /// and PSN_ONLINE_ID in its environment.
+        #[arg(long, value_name = "CMD")]
+        on_change: Option<String>,
+        /// Write the files once and exit (cron).
+        #[arg(long)]
+        once: bool,
+        /// Leave the files in place when stopped.
+        #[arg(long)]
+        keep: bool,
+    },
+
+    /// The encrypted file vault, for machines without a keychain (PSN_AUTH_VAULT=file).
+    #[command(subcommand, after_help = VAULT_HELP)]
+    Vault(VaultAction),
+}
+
+/// What `psn-auth vault` does.
+#[derive(Debug, Subcommand)]
+pub enum VaultAction {
+    /// Create the encrypted file vault (and its key file, unless --passphrase).
+    #[command(after_help = VAULT_INIT_HELP)]
+    Init {
+        /// Lock it with an X25519 key in this file (made now, owner-only; an existing file is
+        /// never replaced). Default: vault.key beside the vault.
+        #[arg(long, value_name = "PATH", conflicts_with = "passphrase")]
+        key_file: Option<std::path::PathBuf>,
+        /// Lock it with a passphrase instead (PSN_AUTH_PASSPHRASE_FILE, or asked without echo).
+        #[arg(long)]
+        passphrase: bool,
+    },
+    /// Say which vault is in use, where, and how it is unlocked (no secret).
+    #[command(after_help = VAULT_STATUS_HELP)]
+    Status {
+        /// Print the result as JSON on stdout.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -290,6 +404,8 @@ pub enum Format {
     Json,
     /// Authorization: Bearer …
     Header,
+    /// psnawp's token_response: PSNAWP(npsso, token_response=json.load(f)) restores it
+    Psnawp,
 }
 
 #[cfg(test)]

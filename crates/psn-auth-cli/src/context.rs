@@ -1,9 +1,13 @@
 //! What every command starts from: Sony's endpoints (or the overrides, with a warning on
-//! stderr while one is set) and the account service over the keychain vault the app uses, in
-//! the namespace of those endpoints.
+//! stderr while one is set) and the account service over the vault `PSN_AUTH_VAULT` chooses
+//! (the keychain the app uses, or the encrypted file vault), in the namespace of those
+//! endpoints.
+
+use std::io::IsTerminal;
 
 use psn_core::vault::Namespace;
 use psn_core::{Accounts, Endpoints, PsnClient, Settings, Vault};
+use zeroize::Zeroizing;
 
 use crate::exit::Failure;
 
@@ -27,9 +31,21 @@ pub fn accounts(check: Check) -> Result<Accounts, Failure> {
     }
     let namespace = Namespace::for_endpoints(&endpoints);
     let settings = Settings::open(&namespace)?;
-    let vault = match check {
-        Check::Now => Vault::open(&namespace)?,
-        Check::AtFirstSave => Vault::open_lazy(&namespace),
-    };
+    let vault = Vault::open_chosen(&namespace, check == Check::AtFirstSave, ask_passphrase)?;
     Ok(Accounts::new(PsnClient::new(endpoints)?, vault, settings))
+}
+
+/// The endpoints in force and their namespace, without opening anything (`vault` commands).
+pub fn namespace() -> Result<Namespace, Failure> {
+    Ok(Namespace::for_endpoints(&Endpoints::from_env()?))
+}
+
+/// The file vault's passphrase, asked on the terminal without echo; `None` without one.
+pub fn ask_passphrase() -> Option<Zeroizing<String>> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    rpassword::prompt_password("Vault passphrase (it will not be shown): ")
+        .ok()
+        .map(Zeroizing::new)
 }

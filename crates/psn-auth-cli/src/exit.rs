@@ -28,7 +28,8 @@ pub enum Exit {
     /// The refresh token expired or was rejected (or the stored set is damaged): a new NPSSO is
     /// needed.
     NeedNpsso = 4,
-    /// The NPSSO given to `login` is malformed, or Sony did not accept it.
+    /// The NPSSO given to `login` is malformed, or Sony did not accept it (or what `import` was
+    /// given is not a token set Sony knows).
     BadNpsso = 5,
     /// Temporary: Sony unavailable, rate limited, no network, or another process held the
     /// refresh lock too long. Retrying later can succeed without any change.
@@ -47,14 +48,20 @@ impl Exit {
         use ErrorKind as K;
         match kind {
             K::NoAccount | K::UnknownAccount => Self::NoAccount,
-            K::InvalidNpsso | K::NpssoRejected => Self::BadNpsso,
+            K::InvalidNpsso | K::NpssoRejected | K::InvalidTokenSet => Self::BadNpsso,
             K::RefreshRejected | K::KeychainCorrupt => Self::NeedNpsso,
             K::CodeRejected | K::RateLimited | K::SonyUnavailable | K::Network | K::LockTimeout => {
                 Self::TryLater
             }
-            K::KeychainUnavailable | K::KeychainLocked | K::KeychainTimeout | K::KeychainError => {
-                Self::Keychain
-            }
+            K::KeychainUnavailable
+            | K::KeychainLocked
+            | K::KeychainTimeout
+            | K::KeychainError
+            | K::VaultMissing
+            | K::VaultKeyRejected
+            | K::VaultKey
+            | K::VaultDamaged
+            | K::VaultWrite => Self::Keychain,
             K::MalformedResponse | K::UnexpectedResponse | K::Settings | K::InvalidEndpoint => {
                 Self::Other
             }
@@ -84,9 +91,10 @@ Exit codes:
   3  no account signed in, or --account names no account on this computer
   4  refresh token expired or rejected: a new NPSSO is needed (`psn-auth login` or the app);
      `status` also exits 4 when the active account's refresh token has expired
-  5  NPSSO malformed or rejected by Sony (`login`)
+  5  NPSSO malformed or rejected by Sony (`login`), or not a token set (`import`)
   6  temporary: Sony unavailable, rate limited, no network, refresh lock timeout; retry later
-  7  keychain unavailable, locked, not answering, or refusing the operation
+  7  keychain unavailable, locked, not answering, or refusing the operation; file vault missing,
+     damaged, or its key or passphrase wrong or unreadable
   8  `status --warn-days N`: a refresh token expires within N days"
     };
 }
@@ -104,11 +112,19 @@ pub enum Failure {
         what: &'static str,
         error: std::io::Error,
     },
+    /// A command's own arguments or surroundings do not work (a `serve` folder that is not
+    /// one, a group that does not exist): the message says what to change.
+    Usage(String),
     /// `login` found standard input empty or closed: nothing to sign in with.
     NoNpssoOnStdin,
 }
 
 impl Failure {
+    /// A command's own problem, told in `message` (exit 1).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::Usage(message.into())
+    }
+
     pub fn io(what: &'static str) -> impl FnOnce(std::io::Error) -> Self {
         move |error| Self::Io { what, error }
     }
@@ -118,6 +134,7 @@ impl Failure {
             Self::Core(e) => Exit::for_kind(e.kind()),
             Self::Io { .. } => Exit::Other,
             Self::NoNpssoOnStdin => Exit::BadNpsso,
+            Self::Usage(_) => Exit::Other,
         }
     }
 
@@ -140,6 +157,22 @@ pub fn hint(kind: ErrorKind) -> Option<&'static str> {
         K::NoAccount => Some("sign in with `psn-auth login` (or in the app)."),
         K::UnknownAccount => Some("`psn-auth status` lists the accounts on this computer."),
         K::InvalidNpsso => Some("copy the NPSSO again from the ssocookie page and retry."),
+        K::KeychainUnavailable => Some(
+            "start or unlock your keychain (GNOME Keyring, KWallet), then run the command again; \
+             on a server or in a container, keep the tokens in the encrypted file vault instead: \
+             `psn-auth vault init`, then run with PSN_AUTH_VAULT=file.",
+        ),
+        K::VaultMissing => Some(
+            "create it with `psn-auth vault init` (a key file, for unattended use) or \
+             `psn-auth vault init --passphrase`, then sign in with `psn-auth login`.",
+        ),
+        K::VaultDamaged => Some(
+            "to start over, move the vault aside, run `psn-auth vault init` and sign in again \
+             (`psn-auth login`, or `psn-auth import` from another machine).",
+        ),
+        K::VaultKeyRejected | K::VaultKey | K::VaultWrite => Some(
+            "`psn-auth vault status` shows which vault is in use, where, and how it is unlocked.",
+        ),
         _ => match kind.remedy() {
             Remedy::NewNpsso => Some(
                 "sign in on playstation.com, copy a new NPSSO from the ssocookie page, and run \
@@ -160,6 +193,7 @@ impl fmt::Display for Failure {
         match self {
             Self::Core(e) => write!(f, "{e}"),
             Self::Io { what, error } => write!(f, "could not {what}: {error}"),
+            Self::Usage(message) => f.write_str(message),
             Self::NoNpssoOnStdin => f.write_str(
                 "standard input is empty or closed, so there is no NPSSO to sign in with. Pass it \
                  on standard input (`psn-auth login < npsso.txt`, or `pbpaste | psn-auth login`), \

@@ -1,5 +1,5 @@
 //! The watcher's state and everything it does off the event loop's thread: the refresh pass
-//! (the background refresher the window runs too, `psn_desktop::refresher`), the reminders (the
+//! (the background refresher the window runs too, `psn_core::refresher`), the reminders (the
 //! library's rule, `psn_core::reminders`, shown as desktop notifications and remembered in
 //! `accounts.json`), and the tray menu's actions.
 
@@ -7,13 +7,13 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use psn_core::refresh::AfterFailure;
+use psn_core::refresher::Refresher;
 use psn_core::vault::Namespace;
 use psn_core::{Accounts, PsnClient, Reminder, Settings, Vault, Which};
 use psn_desktop::clipboard::SecretClipboard;
 use psn_desktop::processes::{
     open_window, quit_window, sibling, AUTOSTART_NAME, BACKGROUND_ARG, WINDOW_BIN,
 };
-use psn_desktop::refresher::Refresher;
 use tao::event_loop::EventLoopProxy;
 use tokio::sync::OnceCell;
 

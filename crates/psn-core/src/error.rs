@@ -105,6 +105,9 @@ pub enum Error {
 
     #[error("{0}")]
     InvalidEndpoint(String),
+
+    #[error("{0} Nothing was saved.")]
+    InvalidTokenSet(String),
 }
 
 impl Error {
@@ -127,6 +130,7 @@ impl Error {
             Self::LockTimeout(_) => ErrorKind::LockTimeout,
             Self::Settings { .. } => ErrorKind::Settings,
             Self::InvalidEndpoint(_) => ErrorKind::InvalidEndpoint,
+            Self::InvalidTokenSet(_) => ErrorKind::InvalidTokenSet,
         }
     }
 
@@ -170,6 +174,31 @@ impl Error {
                 reason: "an entry is not valid text".into(),
             }
             .into(),
+            K::VaultMissing => VaultError::FileMissing {
+                path: "/home/u/.local/share/psn-auth/vault.age".into(),
+            }
+            .into(),
+            K::VaultKeyRejected => VaultError::FileKeyRejected {
+                path: "/home/u/.local/share/psn-auth/vault.age".into(),
+                with: "this key file",
+            }
+            .into(),
+            K::VaultKey => VaultError::FileKey {
+                reason: "the key file /srv/psn-auth.key can be read by others (mode 644): run \
+                         chmod 600 on it"
+                    .into(),
+            }
+            .into(),
+            K::VaultDamaged => VaultError::FileDamaged {
+                path: "/home/u/.local/share/psn-auth/vault.age".into(),
+                reason: "its contents end early or were changed".into(),
+            }
+            .into(),
+            K::VaultWrite => VaultError::FileWrite {
+                path: "/home/u/.local/share/psn-auth/vault.age".into(),
+                reason: "No space left on device (os error 28)".into(),
+            }
+            .into(),
             K::KeychainCorrupt => VaultError::Corrupt {
                 account: "1234".into(),
             }
@@ -181,6 +210,9 @@ impl Error {
                 path: "/home/u/.config/psn-auth/accounts.json".into(),
                 reason: "permission denied".into(),
             },
+            K::InvalidTokenSet => Self::InvalidTokenSet(
+                "That is an access token alone: a set needs its refresh token too.".into(),
+            ),
             K::InvalidEndpoint => Self::InvalidEndpoint(
                 "PSN_AUTH_BASE_URL must start with https:// (or http:// on loopback).".into(),
             ),

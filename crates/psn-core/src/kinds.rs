@@ -19,7 +19,8 @@ pub enum Remedy {
     /// Temporary: the same request may well succeed later without any change
     /// ([`Error::retry_after`] says when, if Sony said so).
     RetryLater,
-    /// The OS keychain must be started, unlocked or repaired.
+    /// The OS keychain (or the file vault chosen instead) must be started, unlocked, created or
+    /// repaired.
     FixKeychain,
     /// Anything else (the settings file, an answer from Sony that could not be read).
     Other,
@@ -90,6 +91,16 @@ error_kinds! {
         "the keychain did not answer within 3 s";
     KeychainError => "keychain_error", FixKeychain,
         "the keychain refused the operation";
+    VaultMissing => "vault_missing", FixKeychain,
+        "the file vault chosen (`PSN_AUTH_VAULT=file`) has not been created yet";
+    VaultKeyRejected => "vault_key_rejected", FixKeychain,
+        "the file vault's key file or passphrase is not the one it was made with";
+    VaultKey => "vault_key", FixKeychain,
+        "the file vault's key or passphrase is missing, unreadable, or readable by others";
+    VaultDamaged => "vault_damaged", FixKeychain,
+        "the file vault is damaged, truncated or from a newer PSN Auth (it is kept as it is)";
+    VaultWrite => "vault_write", FixKeychain,
+        "the file vault could not be written (disk full, permissions)";
     KeychainCorrupt => "keychain_corrupt", NewNpsso,
         "the tokens stored for the account are damaged or incomplete";
     NoAccount => "no_account", NewNpsso,
@@ -100,6 +111,8 @@ error_kinds! {
         "another process has been refreshing the tokens for too long";
     Settings => "settings", Other,
         "`accounts.json` or its folder could not be read or written";
+    InvalidTokenSet => "invalid_token_set", FixInput,
+        "the text given to import is not a whole token set, or Sony does not know its tokens";
     InvalidEndpoint => "invalid_endpoint", FixInput,
         "`PSN_AUTH_BASE_URL` or `PSN_API_BASE_URL` is not an allowed URL";
 }

@@ -12,13 +12,15 @@
 //! - the pure policies over the model: when to refresh ([`refresh`]), when to remind the user
 //!   to sign in again ([`reminders`]);
 //! - on top, the account service the desktop app, the watcher and the `psn-auth` CLI all call
-//!   ([`accounts`]), with its settings file.
+//!   ([`accounts`]), with its settings file, and the background refresh loop over it
+//!   ([`refresher`]); the shapes token sets travel in ([`transfer`]).
 
 pub mod accounts;
 pub mod client;
 pub mod digest;
 pub mod endpoints;
 pub mod error;
+pub mod fsutil;
 pub mod kinds;
 pub mod log;
 pub mod model;
@@ -26,10 +28,12 @@ pub mod namespace;
 pub mod npsso;
 pub mod redact;
 pub mod refresh;
+pub mod refresher;
 pub mod reminders;
 pub mod secret;
 pub mod time;
 pub mod tokens;
+pub mod transfer;
 pub mod vault;
 
 pub use accounts::{Accounts, Settings};

@@ -33,4 +33,9 @@ impl Namespace {
     pub fn config_dir(&self) -> Option<PathBuf> {
         dirs::config_dir().map(|d| d.join(self.service()))
     }
+
+    /// `<data dir>/psn-auth` (`$XDG_DATA_HOME/psn-auth` on Linux): where the file vault lives.
+    pub fn data_dir(&self) -> Option<PathBuf> {
+        dirs::data_dir().map(|d| d.join(self.service()))
+    }
 }

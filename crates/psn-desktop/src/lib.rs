@@ -5,7 +5,6 @@
 //! - [`clipboard`]: copying a token, marked secret and cleared later;
 //! - [`logfile`]: the daily log file in the platform's log folder;
 //! - [`processes`]: the contract between the two (binaries, arguments, start at login);
-//! - [`refresher`]: the background refresh loop both run;
 //! - [`watcher_lock`]: the watcher's lock, one per settings folder;
 //! - [`notify`]: the desktop's own notifications.
 
@@ -13,5 +12,4 @@ pub mod clipboard;
 pub mod logfile;
 pub mod notify;
 pub mod processes;
-pub mod refresher;
 pub mod watcher_lock;

@@ -5,11 +5,14 @@
 mod account;
 mod docs;
 mod exec;
+mod import;
 mod login;
+mod serve;
 mod status;
 mod tokens;
+mod vault;
 
-use crate::cli::Command;
+use crate::cli::{Command, VaultAction};
 use crate::context::{self, Check};
 use crate::exit::{Exit, Failure};
 
@@ -19,12 +22,19 @@ pub fn run(command: Command) -> Result<u8, Failure> {
     match command {
         Command::Completions { shell } => return docs::completions(shell).map(|e| e.code()),
         Command::Man => return docs::man().map(|e| e.code()),
+        Command::Vault(VaultAction::Init {
+            key_file,
+            passphrase,
+        }) => return vault::init(&context::namespace()?, key_file, passphrase).map(|e| e.code()),
+        Command::Vault(VaultAction::Status { json }) => {
+            return vault::status(&context::namespace()?, json).map(|e| e.code())
+        }
         _ => {}
     }
     // Only `login` checks the keychain up front: it is about to save, and a person should not
     // paste an NPSSO into a command that cannot keep the tokens.
     let check = match command {
-        Command::Login { .. } => Check::Now,
+        Command::Login { .. } | Command::Import { .. } => Check::Now,
         _ => Check::AtFirstSave,
     };
     let accounts = context::accounts(check)?;
@@ -64,7 +74,28 @@ pub fn run(command: Command) -> Result<u8, Failure> {
                 account::logout(&accounts, account.get(), *json).await
             }
             Command::Use { account, json } => account::switch(&accounts, account, *json).await,
-            Command::Completions { .. } | Command::Man => unreachable!("handled above"),
+            Command::Import { json } => import::run(&accounts, *json).await,
+            Command::Serve {
+                dir,
+                account,
+                group,
+                on_change,
+                once,
+                keep,
+            } => {
+                let options = serve::Options {
+                    dir: dir.clone(),
+                    account: account.get().map(str::to_owned),
+                    group: group.clone(),
+                    on_change: on_change.clone(),
+                    once: *once,
+                    keep: *keep,
+                };
+                serve::run(&accounts, options).await
+            }
+            Command::Completions { .. } | Command::Man | Command::Vault(_) => {
+                unreachable!("handled above")
+            }
         };
         exit.map(Exit::code)
     })

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use crate::cli::Format;
 use crate::exit::{Exit, Failure};
 use crate::output;
-use crate::present::{rfc3339, seconds_left};
+use crate::present::rfc3339;
 
 pub async fn token(
     accounts: &Accounts,
@@ -43,11 +43,11 @@ pub async fn token(
 /// refresh token.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct TokenJson<'a> {
-    access_token: &'a str,
-    expires_at: String,
-    account_id: &'a str,
-    online_id: Option<&'a str>,
+pub struct TokenJson<'a> {
+    pub access_token: &'a str,
+    pub expires_at: String,
+    pub account_id: &'a str,
+    pub online_id: Option<&'a str>,
 }
 
 pub async fn export(
@@ -75,35 +75,10 @@ fn render(set: &TokenSet, format: Format, now: DateTime<Utc>) -> Zeroizing<Strin
                 rfc3339(set.refresh_expires_at),
             )
         }
-        Format::Json => {
-            let json = PsnApiTokens {
-                access_token: set.access_token.expose(),
-                expires_in: seconds_left(set.access_expires_at, now),
-                id_token: set.id_token.as_ref().map(|t| t.expose()),
-                refresh_token: set.refresh_token.expose(),
-                refresh_token_expires_in: seconds_left(set.refresh_expires_at, now),
-                scope: &set.scope,
-                token_type: &set.token_type,
-            };
-            let mut text = serde_json::to_string_pretty(&json).expect("strings serialize");
-            text.push('\n');
-            text
-        }
+        Format::Json => return psn_core::transfer::psn_api_json(set, now),
+        Format::Psnawp => return psn_core::transfer::psnawp_json(set),
         Format::Header => format!("Authorization: Bearer {}\n", set.access_token.expose()),
     })
-}
-
-/// psn-api's `AuthTokensResponse`, field for field.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PsnApiTokens<'a> {
-    access_token: &'a str,
-    expires_in: i64,
-    id_token: Option<&'a str>,
-    refresh_token: &'a str,
-    refresh_token_expires_in: i64,
-    scope: &'a str,
-    token_type: &'a str,
 }
 
 /// A value as is when a shell and a dotenv reader take it literally (every JWT does), else in

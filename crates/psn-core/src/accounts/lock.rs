@@ -6,8 +6,8 @@ use std::fs::TryLockError;
 use std::time::{Duration, Instant};
 
 use super::service::Accounts;
-use super::settings::create_private_dir;
 use crate::error::{Error, Result};
+use crate::fsutil::create_private_dir;
 
 /// How long a caller waits for another process's refresh before giving up: longer than a
 /// legitimate refresh can take (the HTTP timeout, a keychain unlock prompt and a few keychain

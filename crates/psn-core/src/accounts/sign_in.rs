@@ -7,7 +7,8 @@ use chrono::Utc;
 
 use super::journal::crash_point;
 use super::service::Accounts;
-use crate::error::Result;
+use crate::client::Profile;
+use crate::error::{Error, Result};
 use crate::log::elapsed_ms;
 use crate::model::{
     is_unidentified, AccountMeta, AccountSummary, ActiveAccount, Overview, SignedIn, UNIDENTIFIED,
@@ -45,6 +46,61 @@ impl Accounts {
         } else {
             self.identify_pending().await
         };
+        self.store_signed_in(tokens, account_id, profile, identified)
+            .await
+    }
+
+    /// A set exported on another machine (see [`crate::transfer`]): checked with who-am-I
+    /// (refreshed first when its access token has under the refresh rule's lead left), then
+    /// stored under its account id and made active, as a sign-in would. A set this machine's
+    /// endpoints do not know (revoked, or from an endpoint override elsewhere), or whose refresh
+    /// token has run out, is refused and nothing is saved.
+    pub async fn import(&self, tokens: TokenSet) -> Result<SignedIn> {
+        let now = Utc::now();
+        if tokens.refresh_expired(now) {
+            return Err(Error::RefreshRejected);
+        }
+        let stale = tokens.access_expires_at - now < crate::time::to_chrono(self.policy.ahead);
+        let tokens = if stale {
+            tracing::info!("imported access token is stale: refreshing first");
+            self.client.refresh(&tokens).await?
+        } else {
+            tokens
+        };
+        let account_id = match self.client.account_id(&tokens.access_token).await {
+            Ok(id) => id,
+            Err(Error::UnexpectedResponse { status, .. }) if (400..500).contains(&status) => {
+                return Err(Error::InvalidTokenSet(format!(
+                    "{} did not accept these tokens (HTTP {status}): they were revoked, or come \
+                     from another server (an endpoint override on the machine they were \
+                     exported from).",
+                    self.client.endpoints().dms_base
+                )))
+            }
+            Err(e) => return Err(e),
+        };
+        let profile = self
+            .client
+            .profile(&tokens.access_token, &account_id)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(kind = %e.kind(), "could not read the profile");
+                Default::default()
+            });
+        tracing::info!(account = %account_id, "importing a token set");
+        self.store_signed_in(tokens, account_id, profile, Vec::new())
+            .await
+    }
+
+    /// Saves a set Sony just confirmed for `account_id`: merges `identified` accounts, writes
+    /// the record ahead of the keychain (see [`super::journal`]), and makes it active.
+    async fn store_signed_in(
+        &self,
+        tokens: TokenSet,
+        account_id: String,
+        profile: Profile,
+        identified: Vec<(String, String, TokenSet)>,
+    ) -> Result<SignedIn> {
         let _lock = self.write_lock().await?;
         let id = account_id.clone();
         let set = tokens.clone();

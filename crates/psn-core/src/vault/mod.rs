@@ -36,8 +36,10 @@
 
 mod bounded;
 mod error;
+pub mod file;
 mod keychain;
 mod layout;
+pub mod location;
 mod memory;
 #[cfg(any(target_os = "macos", target_os = "windows"))]
 mod native;
@@ -53,8 +55,10 @@ use zeroize::Zeroizing;
 
 pub use bounded::KEYCHAIN_TIMEOUT;
 pub use error::{VaultError, VaultResult};
+pub use file::{FileStore, Unlock};
 pub use keychain::KeychainStore;
 pub use layout::CHUNK_CHARS;
+pub use location::Backend;
 pub use memory::{MemoryStore, WINDOWS_MAX_CHARS};
 pub use store::SecretStore;
 
@@ -118,6 +122,45 @@ impl Vault {
         let mut vault = Self::with_store(store.clone());
         vault.checker = Some(store);
         vault
+    }
+
+    /// The vault `PSN_AUTH_VAULT` chooses for `namespace`: the keychain ([`open`](Self::open),
+    /// or [`open_lazy`](Self::open_lazy) when `lazy`), or the file vault, unlocked as
+    /// [`location`] says, else with what `ask_passphrase` gets (a prompt on a terminal; `None`
+    /// where nobody can be asked). Never switches from one to the other by itself.
+    pub fn open_chosen(
+        namespace: &Namespace,
+        lazy: bool,
+        ask_passphrase: impl FnOnce() -> Option<Zeroizing<String>>,
+    ) -> VaultResult<Self> {
+        match Backend::from_env()? {
+            Backend::Keychain if lazy => Ok(Self::open_lazy(namespace)),
+            Backend::Keychain => Self::open(namespace),
+            Backend::File => {
+                let path = location::vault_path(namespace).ok_or_else(|| VaultError::FileKey {
+                    reason: "this system has no data folder for the vault (is HOME set?)".into(),
+                })?;
+                if !path.exists() {
+                    return Err(VaultError::FileMissing {
+                        path: path.display().to_string(),
+                    });
+                }
+                let unlock = match location::unlock_from_env(&path)? {
+                    Some(unlock) => unlock,
+                    None => {
+                        Unlock::Passphrase(ask_passphrase().ok_or_else(|| VaultError::FileKey {
+                            reason: format!(
+                                "{} needs its key file ({}) or passphrase ({})",
+                                path.display(),
+                                location::ENV_KEY_FILE,
+                                location::ENV_PASSPHRASE_FILE
+                            ),
+                        })?)
+                    }
+                };
+                Ok(Self::with_store(Arc::new(FileStore::open(&path, unlock)?)))
+            }
+        }
     }
 
     /// Keeps every set in memory until the process exits: the explicit choice offered when no

@@ -1,6 +1,6 @@
-//! The background refresher, the same in both processes: the window runs it while it is open,
-//! the watcher while the window is closed. A loop over the library's
-//! [`RefreshSchedule`](psn_core::RefreshSchedule) (which decides when each account is due, how
+//! The background refresher, the same everywhere one runs: the window while it is open, the
+//! watcher while the window is closed, and `psn-auth serve` on a server. A loop over the library's
+//! [`RefreshSchedule`] (which decides when each account is due, how
 //! long to back off after a temporary failure, and when to stop until the user acts) and its
 //! pass (`Accounts::background_pass`). Refreshes go through the library's cross-process lock,
 //! so the two processes and any `psn-auth token` never refresh one account twice.
@@ -9,9 +9,9 @@ use std::future::Future;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::accounts::Accounts;
+use crate::refresh::{Pass, RefreshSchedule};
 use chrono::{DateTime, Utc};
-use psn_core::refresh::Pass;
-use psn_core::{Accounts, RefreshSchedule};
 use tokio::sync::Notify;
 
 /// The longest the loop sleeps: accounts added elsewhere (the CLI) are noticed within this.
@@ -45,7 +45,7 @@ impl Refresher {
     }
 
     /// One pass over every account of `accounts`, by this schedule.
-    pub async fn pass(&self, accounts: &Accounts) -> psn_core::Result<Pass> {
+    pub async fn pass(&self, accounts: &Accounts) -> crate::Result<Pass> {
         accounts.background_pass(&self.schedule).await
     }
 

@@ -1,0 +1,422 @@
+//! `psn-auth serve`: token files that other programs read (bots, Home Assistant, containers),
+//! kept fresh by the background refresher the app runs too (`psn_core::refresher`).
+//!
+//! In DIR, for each account served: `<account id>/access_token` (the token alone) and
+//! `<account id>/token.json` (`token --json`'s shape), and the same two at the top for the
+//! active account. Each file is written beside its target and renamed over it, so a reader never
+//! sees a partial or empty file. When only the user can fix a refresh, `<account id>/error.json`
+//! says why and the token files go once their token expires. One serve per folder (a lock file).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use psn_core::fsutil::create_private_dir;
+use psn_core::refresh::AfterFailure;
+use psn_core::refresher::Refresher;
+use psn_core::{AccountSummary, Accounts, Error, TokenSet};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use super::tokens::TokenJson;
+use crate::exit::{Exit, Failure};
+use crate::present::rfc3339;
+
+const ACCESS_TOKEN: &str = "access_token";
+const TOKEN_JSON: &str = "token.json";
+const ERROR_JSON: &str = "error.json";
+const LOCK: &str = ".psn-auth-serve.lock";
+
+pub struct Options {
+    pub dir: Option<PathBuf>,
+    pub account: Option<String>,
+    pub group: Option<String>,
+    pub on_change: Option<String>,
+    pub once: bool,
+    pub keep: bool,
+}
+
+pub async fn run(accounts: &Accounts, options: Options) -> Result<Exit, Failure> {
+    let dir = match options.dir.clone() {
+        Some(dir) => dir,
+        None => std::env::var_os("XDG_RUNTIME_DIR")
+            .filter(|d| !d.is_empty())
+            .map(|d| PathBuf::from(d).join("psn-auth"))
+            .ok_or_else(|| {
+                Failure::usage("XDG_RUNTIME_DIR is not set: name the folder with --dir DIR")
+            })?,
+    };
+    let gid = options.group.as_deref().map(group_id).transpose()?;
+    prepare_dir(&dir, gid)?;
+    let _lock = lock(&dir)?;
+    let only = match &options.account {
+        Some(query) => Some(accounts.resolve(Some(query)).await?),
+        None => None,
+    };
+    let served = Served {
+        accounts,
+        dir: dir.clone(),
+        gid,
+        only,
+        on_change: options.on_change,
+        written: Mutex::new(HashMap::new()),
+        refresher: Refresher::default(),
+    };
+    eprintln!("psn-auth: serving tokens in {}", dir.display());
+    if options.once {
+        for account in served.accounts().await? {
+            let (_, set) = accounts.fresh_tokens(Some(&account.account_id)).await?;
+            served.write(&account, &set)?;
+        }
+        return Ok(Exit::Ok);
+    }
+    tokio::select! {
+        _ = served.refresher.run(|| served.pass()) => {}
+        _ = stopped() => {}
+    }
+    if !options.keep {
+        served.remove_all();
+    }
+    eprintln!("psn-auth: stopped serving tokens");
+    Ok(Exit::Ok)
+}
+
+struct Served<'a> {
+    accounts: &'a Accounts,
+    dir: PathBuf,
+    gid: Option<u32>,
+    only: Option<String>,
+    on_change: Option<String>,
+    /// The `obtained_at` of the set written for each account.
+    written: Mutex<HashMap<String, DateTime<Utc>>>,
+    refresher: Refresher,
+}
+
+/// `error.json`: why an account's files are gone, and what to do.
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    kind: &'a str,
+    remedy: &'a str,
+    message: String,
+}
+
+impl Served<'_> {
+    /// The accounts served: every one, or the one `--account` named.
+    async fn accounts(&self) -> Result<Vec<AccountSummary>, Error> {
+        let mut list = self.accounts.list().await?;
+        if let Some(only) = &self.only {
+            list.retain(|a| &a.account_id == only);
+        }
+        Ok(list)
+    }
+
+    /// Refreshes what is due, writes what changed, removes what expired; when to look again.
+    async fn pass(&self) -> Option<DateTime<Utc>> {
+        let pass = match self.refresher.pass(self.accounts).await {
+            Ok(pass) => pass,
+            Err(e) => {
+                tracing::warn!(kind = %e.kind(), "no refresh pass");
+                return None;
+            }
+        };
+        for (account_id, error, after) in &pass.failed {
+            if *after == AfterFailure::Stopped {
+                self.write_error(account_id, error);
+            }
+        }
+        let now = Utc::now();
+        let mut wake = pass.next_wake;
+        for account in self.accounts().await.unwrap_or_default() {
+            let id = &account.account_id;
+            match self.accounts.tokens(Some(id)).await {
+                Ok((_, set)) if set.access_expires_at <= now => self.remove_account(id),
+                Ok((_, set)) => {
+                    // Files that must go when this token expires, if no refresh replaces it.
+                    let expiry = set.access_expires_at;
+                    wake = Some(wake.map_or(expiry, |w| w.min(expiry)));
+                    if let Err(e) = self.write(&account, &set) {
+                        tracing::warn!("the token files could not be written: {e}");
+                    }
+                }
+                Err(e) => tracing::warn!(kind = %e.kind(), "the tokens could not be read"),
+            }
+        }
+        wake
+    }
+
+    fn account_dir(&self, id: &str) -> PathBuf {
+        self.dir.join(id)
+    }
+
+    /// The top-level files mirror this account: `--account`'s, else the active one.
+    fn is_top(&self, account: &AccountSummary) -> bool {
+        match &self.only {
+            Some(only) => &account.account_id == only,
+            None => account.active,
+        }
+    }
+
+    /// Writes `set`'s files for `account` when it is new, and runs `--on-change`.
+    fn write(&self, account: &AccountSummary, set: &TokenSet) -> Result<(), Failure> {
+        let id = &account.account_id;
+        let fresh = self.written.lock().unwrap().get(id) != Some(&set.obtained_at);
+        let top = self.is_top(account);
+        let top_missing = top && !self.dir.join(ACCESS_TOKEN).exists();
+        if !fresh && !top_missing {
+            return Ok(());
+        }
+        let token = Zeroizing::new(format!("{}\n", set.access_token.expose()));
+        let json = TokenJson {
+            access_token: set.access_token.expose(),
+            expires_at: rfc3339(set.access_expires_at),
+            account_id: id,
+            online_id: account.online_id.as_deref(),
+        };
+        let mut text =
+            Zeroizing::new(serde_json::to_string_pretty(&json).expect("strings serialize"));
+        text.push('\n');
+        let dir = self.account_dir(id);
+        self.make_dir(&dir)?;
+        let _ = std::fs::remove_file(dir.join(ERROR_JSON));
+        let mut targets = vec![dir];
+        if top {
+            targets.push(self.dir.clone());
+        }
+        for target in &targets {
+            self.replace(&target.join(ACCESS_TOKEN), token.as_bytes())?;
+            self.replace(&target.join(TOKEN_JSON), text.as_bytes())?;
+        }
+        self.written
+            .lock()
+            .unwrap()
+            .insert(id.clone(), set.obtained_at);
+        tracing::info!(account = %id, expires_at = %set.access_expires_at, "token files written");
+        if fresh {
+            self.on_change(account);
+        }
+        Ok(())
+    }
+
+    fn write_error(&self, id: &str, error: &Error) {
+        let json = ErrorJson {
+            kind: error.kind().as_str(),
+            remedy: error.remedy().as_str(),
+            message: error.to_string(),
+        };
+        let mut text = serde_json::to_string_pretty(&json).expect("strings serialize");
+        text.push('\n');
+        let dir = self.account_dir(id);
+        let written = self
+            .make_dir(&dir)
+            .and_then(|()| self.replace(&dir.join(ERROR_JSON), text.as_bytes()));
+        match written {
+            Ok(()) => {
+                tracing::warn!(account = %id, kind = %error.kind(), "serving stopped until a new sign-in")
+            }
+            Err(e) => tracing::warn!("error.json could not be written: {e}"),
+        }
+    }
+
+    /// Runs `--on-change` for a new token, off the async workers, never with the token in argv.
+    fn on_change(&self, account: &AccountSummary) {
+        let Some(command) = self.on_change.clone() else {
+            return;
+        };
+        let file = self.account_dir(&account.account_id).join(ACCESS_TOKEN);
+        let id = account.account_id.clone();
+        let online_id = account.online_id.clone().unwrap_or_default();
+        tokio::task::spawn_blocking(move || {
+            let mut shell = if cfg!(windows) {
+                let mut c = std::process::Command::new("cmd");
+                c.arg("/C");
+                c
+            } else {
+                let mut c = std::process::Command::new("sh");
+                c.arg("-c");
+                c
+            };
+            let status = shell
+                .arg(&command)
+                .env("PSN_ACCESS_TOKEN_FILE", &file)
+                .env("PSN_ACCOUNT_ID", &id)
+                .env("PSN_ONLINE_ID", &online_id)
+                .stdin(std::process::Stdio::null())
+                .status();
+            match status {
+                Ok(s) if s.success() => tracing::info!(account = %id, "--on-change ran"),
+                Ok(s) => tracing::warn!(account = %id, status = %s, "--on-change failed"),
+                Err(e) => tracing::warn!(account = %id, "--on-change could not run: {e}"),
+            }
+        });
+    }
+
+    fn make_dir(&self, dir: &Path) -> Result<(), Failure> {
+        create_private_dir(dir).map_err(Failure::io("create a token folder"))?;
+        self.share(dir, 0o750)
+    }
+
+    /// Gives `path` to `--group` (group-readable), or leaves it owner-only.
+    fn share(&self, path: &Path, group_mode: u32) -> Result<(), Failure> {
+        #[cfg(unix)]
+        if let Some(gid) = self.gid {
+            use std::os::unix::fs::PermissionsExt;
+            std::os::unix::fs::chown(path, None, Some(gid))
+                .and_then(|()| {
+                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(group_mode))
+                })
+                .map_err(Failure::io("give the token files to --group"))?;
+        }
+        #[cfg(not(unix))]
+        let _ = (path, group_mode);
+        Ok(())
+    }
+
+    /// Replaces `path` with `bytes` atomically: written beside it, synced, renamed over it.
+    fn replace(&self, path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+        let dir = path.parent().expect("a file in a folder");
+        let name = path.file_name().expect("a file name").to_string_lossy();
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let written = (|| {
+            let _ = std::fs::remove_file(&tmp);
+            let mut file = psn_core::fsutil::new_private_file(&tmp)?;
+            file.write_all(bytes)?;
+            file.sync_all()
+        })();
+        let shared = written
+            .map_err(Failure::io("write a token file"))
+            .and_then(|()| self.share(&tmp, 0o640));
+        if let Err(e) = shared {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        std::fs::rename(&tmp, path).map_err(Failure::io("replace a token file"))
+    }
+
+    /// Removes an account's token files (its `error.json` stays: it says why).
+    fn remove_account(&self, id: &str) {
+        let dir = self.account_dir(id);
+        let had = dir.join(ACCESS_TOKEN).exists();
+        for name in [ACCESS_TOKEN, TOKEN_JSON] {
+            let _ = std::fs::remove_file(dir.join(name));
+        }
+        if self.written.lock().unwrap().remove(id).is_some() || had {
+            let top = std::fs::read_to_string(self.dir.join(TOKEN_JSON))
+                .is_ok_and(|t| t.contains(&format!("\"accountId\": \"{id}\"")));
+            if top {
+                for name in [ACCESS_TOKEN, TOKEN_JSON] {
+                    let _ = std::fs::remove_file(self.dir.join(name));
+                }
+            }
+            tracing::info!(account = %id, "token expired: its files were removed");
+        }
+    }
+
+    /// On stop: every file this serve wrote, and the folders it leaves empty.
+    fn remove_all(&self) {
+        let ids: Vec<String> = self.written.lock().unwrap().keys().cloned().collect();
+        for id in ids {
+            let dir = self.account_dir(&id);
+            for name in [ACCESS_TOKEN, TOKEN_JSON, ERROR_JSON] {
+                let _ = std::fs::remove_file(dir.join(name));
+            }
+            let _ = std::fs::remove_dir(&dir);
+        }
+        for name in [ACCESS_TOKEN, TOKEN_JSON, LOCK] {
+            let _ = std::fs::remove_file(self.dir.join(name));
+        }
+    }
+}
+
+/// Resolves when SIGTERM or SIGINT (Ctrl+C) arrives.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// `DIR` as a folder this process can write into (made, owner-only, when missing).
+fn prepare_dir(dir: &Path, gid: Option<u32>) -> Result<(), Failure> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::usage(format!(
+            "{} is not a folder: give --dir a folder (it is made when missing)",
+            dir.display()
+        )));
+    }
+    create_private_dir(dir).map_err(|e| {
+        Failure::usage(format!(
+            "{} could not be made ({e}): give --dir another folder",
+            dir.display()
+        ))
+    })?;
+    let probe = dir.join(format!(".psn-auth-probe.{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(|e| {
+        Failure::usage(format!(
+            "{} is not writable ({e}): give --dir a folder this user may write to",
+            dir.display()
+        ))
+    })?;
+    let _ = std::fs::remove_file(&probe);
+    #[cfg(unix)]
+    if let Some(gid) = gid {
+        use std::os::unix::fs::PermissionsExt;
+        std::os::unix::fs::chown(dir, None, Some(gid))
+            .and_then(|()| std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o750)))
+            .map_err(Failure::io("give the token folder to --group"))?;
+    }
+    #[cfg(not(unix))]
+    let _ = gid;
+    Ok(())
+}
+
+/// One writer per folder: the lock lasts as long as the returned file is open.
+fn lock(dir: &Path) -> Result<std::fs::File, Failure> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK))
+        .map_err(Failure::io("open the folder's lock file"))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(_) => Err(Failure::usage(format!(
+            "another psn-auth serve keeps {} already: one writer per folder (stop it, or give \
+             this one another --dir)",
+            dir.display()
+        ))),
+    }
+}
+
+/// The id of group `name` (a name from /etc/group, or a number).
+fn group_id(name: &str) -> Result<u32, Failure> {
+    if let Ok(id) = name.parse() {
+        return Ok(id);
+    }
+    let groups = std::fs::read_to_string("/etc/group").unwrap_or_default();
+    groups
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split(':');
+            let group = fields.next()?;
+            let id = fields.nth(1)?.parse().ok()?;
+            (group == name).then_some(id)
+        })
+        .next()
+        .ok_or_else(|| Failure::usage(format!("there is no group {name:?} on this system")))
+}

@@ -1,0 +1,422 @@
+//! The encrypted file vault: a [`SecretStore`] for machines without a keychain (servers,
+//! containers), chosen with `PSN_AUTH_VAULT=file`.
+//!
+//! Every entry lives in one file, `vault.age`, encrypted with age (rage's library; no home-made
+//! cryptography): to an X25519 identity kept in a key file (unattended use), or with a passphrase
+//! (scrypt). The plaintext is `{"v":1,"entries":{key: value}}`, held in wiped memory only.
+//!
+//! A write replaces the whole file atomically: a temporary file in the same folder (owner-only),
+//! flushed and synced, renamed over the old one, and the folder synced. Writers are serialized by
+//! the account service's write lock, so a reader sees the old file or the new one, never a mix.
+//! A file that cannot be decrypted with the key given, or that is damaged, truncated or from a
+//! newer format, is never written over: each is its own error, and the file stays as it was.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use age::secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::error::{VaultError, VaultResult};
+use super::store::SecretStore;
+
+/// The format this release writes; a file with a larger `v` is refused, never overwritten.
+const FORMAT: u32 = 1;
+
+/// How a vault is unlocked.
+pub enum Unlock {
+    /// An X25519 identity (`AGE-SECRET-KEY-1…`) in this file, readable by its owner only.
+    KeyFile(PathBuf),
+    /// A passphrase (scrypt).
+    Passphrase(Zeroizing<String>),
+}
+
+impl Unlock {
+    /// "the key file /path", "the passphrase": for messages (never the secret).
+    pub fn describe(&self) -> String {
+        match self {
+            Self::KeyFile(path) => format!("the key file {}", path.display()),
+            Self::Passphrase(_) => "a passphrase".to_owned(),
+        }
+    }
+}
+
+enum Key {
+    X25519(age::x25519::Identity),
+    Passphrase(SecretString),
+}
+
+impl Key {
+    fn load(unlock: Unlock) -> VaultResult<Self> {
+        match unlock {
+            Unlock::Passphrase(pass) => {
+                if pass.is_empty() {
+                    return Err(VaultError::FileKey {
+                        reason: "the passphrase is empty".into(),
+                    });
+                }
+                Ok(Self::Passphrase(SecretString::from(pass.to_string())))
+            }
+            Unlock::KeyFile(path) => {
+                let shown = path.display().to_string();
+                check_private(&path)?;
+                let text = Zeroizing::new(std::fs::read_to_string(&path).map_err(|e| {
+                    VaultError::FileKey {
+                        reason: format!("the key file {shown} could not be read ({e})"),
+                    }
+                })?);
+                let line = text
+                    .lines()
+                    .map(str::trim)
+                    .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+                    .ok_or_else(|| VaultError::FileKey {
+                        reason: format!("{shown} holds no age identity (AGE-SECRET-KEY-1…)"),
+                    })?;
+                let identity = line.parse().map_err(|_| VaultError::FileKey {
+                    reason: format!("the identity in {shown} is not valid"),
+                })?;
+                Ok(Self::X25519(identity))
+            }
+        }
+    }
+
+    fn what(&self) -> &'static str {
+        match self {
+            Self::X25519(_) => "this key file",
+            Self::Passphrase(_) => "this passphrase",
+        }
+    }
+
+    fn encrypt(&self, plaintext: &[u8]) -> Result<Vec<u8>, age::EncryptError> {
+        match self {
+            Self::X25519(identity) => age::encrypt(&identity.to_public(), plaintext),
+            Self::Passphrase(pass) => {
+                age::encrypt(&age::scrypt::Recipient::new(pass.clone()), plaintext)
+            }
+        }
+    }
+
+    fn decrypt(&self, path: &Path, ciphertext: &[u8]) -> VaultResult<Zeroizing<Vec<u8>>> {
+        let shown = path.display().to_string();
+        let damaged = |reason: String| VaultError::FileDamaged {
+            path: shown.clone(),
+            reason,
+        };
+        let decryptor = age::Decryptor::new_buffered(ciphertext).map_err(|e| match e {
+            age::DecryptError::UnknownFormat => damaged("an unknown age format".into()),
+            other => damaged(format!("its header cannot be read: {other}")),
+        })?;
+        let rejected = || VaultError::FileKeyRejected {
+            path: shown.clone(),
+            with: self.what(),
+        };
+        let reader = match self {
+            Self::X25519(identity) => {
+                if decryptor.is_scrypt() {
+                    return Err(VaultError::FileKey {
+                        reason: format!("{shown} is locked with a passphrase, not a key file"),
+                    });
+                }
+                decryptor.decrypt(std::iter::once(identity as &dyn age::Identity))
+            }
+            Self::Passphrase(pass) => {
+                if !decryptor.is_scrypt() {
+                    return Err(VaultError::FileKey {
+                        reason: format!("{shown} is locked with a key file, not a passphrase"),
+                    });
+                }
+                let identity = age::scrypt::Identity::new(pass.clone());
+                decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity))
+            }
+        };
+        let mut reader = reader.map_err(|e| match e {
+            age::DecryptError::NoMatchingKeys
+            | age::DecryptError::DecryptionFailed
+            | age::DecryptError::KeyDecryptionFailed => rejected(),
+            other => damaged(other.to_string()),
+        })?;
+        let mut plaintext = Zeroizing::new(Vec::new());
+        reader
+            .read_to_end(&mut plaintext)
+            .map_err(|e| damaged(format!("its contents end early or were changed: {e}")))?;
+        Ok(plaintext)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Contents {
+    v: u32,
+    entries: BTreeMap<String, String>,
+}
+
+impl Drop for Contents {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        for value in self.entries.values_mut() {
+            value.zeroize();
+        }
+    }
+}
+
+/// What identifies one version of the file, to reuse its decrypted contents (a passphrase's
+/// scrypt takes about a second).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    #[cfg(unix)]
+    inode: u64,
+}
+
+fn stamp(meta: &std::fs::Metadata) -> Stamp {
+    Stamp {
+        len: meta.len(),
+        modified: meta.modified().ok(),
+        #[cfg(unix)]
+        inode: std::os::unix::fs::MetadataExt::ino(meta),
+    }
+}
+
+/// The vault file, unlocked.
+pub struct FileStore {
+    path: PathBuf,
+    key: Key,
+    cache: Mutex<Option<(Stamp, Contents)>>,
+}
+
+impl FileStore {
+    /// Opens the vault at `path` and proves `unlock` opens it.
+    pub fn open(path: &Path, unlock: Unlock) -> VaultResult<Self> {
+        let store = Self {
+            path: path.to_owned(),
+            key: Key::load(unlock)?,
+            cache: Mutex::new(None),
+        };
+        store.with_contents(|_| ())?;
+        Ok(store)
+    }
+
+    /// Creates an empty vault at `path`, locked with `unlock`; refuses to replace one.
+    pub fn create(path: &Path, unlock: Unlock) -> VaultResult<Self> {
+        let store = Self {
+            path: path.to_owned(),
+            key: Key::load(unlock)?,
+            cache: Mutex::new(None),
+        };
+        if path.exists() {
+            return Err(VaultError::FileWrite {
+                path: path.display().to_string(),
+                reason: "a vault is there already (it was left as it is)".into(),
+            });
+        }
+        store.write(Contents {
+            v: FORMAT,
+            entries: BTreeMap::new(),
+        })?;
+        Ok(store)
+    }
+
+    /// Where the vault lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// "a key file" or "a passphrase": how it is unlocked, for `vault status`.
+    pub fn unlocked_with(&self) -> &'static str {
+        match self.key {
+            Key::X25519(_) => "a key file",
+            Key::Passphrase(_) => "a passphrase",
+        }
+    }
+
+    fn shown(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// Runs `f` over the current contents, read (and decrypted) only when the file changed.
+    fn with_contents<T>(&self, f: impl FnOnce(&Contents) -> T) -> VaultResult<T> {
+        let meta = match std::fs::metadata(&self.path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(VaultError::FileMissing { path: self.shown() })
+            }
+            Err(e) => {
+                return Err(VaultError::FileDamaged {
+                    path: self.shown(),
+                    reason: e.to_string(),
+                })
+            }
+        };
+        let now = stamp(&meta);
+        let mut cache = self.cache.lock().unwrap();
+        if let Some((stamp, contents)) = cache.as_ref() {
+            if *stamp == now {
+                return Ok(f(contents));
+            }
+        }
+        let ciphertext = std::fs::read(&self.path).map_err(|e| VaultError::FileDamaged {
+            path: self.shown(),
+            reason: e.to_string(),
+        })?;
+        let plaintext = self.key.decrypt(&self.path, &ciphertext)?;
+        #[derive(Deserialize)]
+        struct Version {
+            v: u32,
+        }
+        let version: Version =
+            serde_json::from_slice(&plaintext).map_err(|_| VaultError::FileDamaged {
+                path: self.shown(),
+                reason: "its contents are not a vault".into(),
+            })?;
+        if version.v > FORMAT {
+            return Err(VaultError::FileNewer {
+                path: self.shown(),
+                found: version.v,
+            });
+        }
+        let contents: Contents =
+            serde_json::from_slice(&plaintext).map_err(|_| VaultError::FileDamaged {
+                path: self.shown(),
+                reason: "its contents are not a vault".into(),
+            })?;
+        let out = f(&contents);
+        *cache = Some((now, contents));
+        Ok(out)
+    }
+
+    /// Encrypts `contents` and replaces the file atomically; the cache then holds them.
+    fn write(&self, contents: Contents) -> VaultResult<()> {
+        let fail = |reason: String| VaultError::FileWrite {
+            path: self.shown(),
+            reason,
+        };
+        let plaintext =
+            Zeroizing::new(serde_json::to_vec(&contents).expect("the vault serializes"));
+        let ciphertext = self
+            .key
+            .encrypt(&plaintext)
+            .map_err(|e| fail(e.to_string()))?;
+        let dir = self
+            .path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        crate::fsutil::create_private_dir(dir).map_err(|e| fail(e.to_string()))?;
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "vault.age".into());
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let written = (|| {
+            let mut file = crate::fsutil::private_file(&tmp)?;
+            file.write_all(&ciphertext)?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, &self.path)?;
+            crate::fsutil::sync_dir(dir)
+        })();
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(fail(e.to_string()));
+        }
+        if let Ok(meta) = std::fs::metadata(&self.path) {
+            *self.cache.lock().unwrap() = Some((stamp(&meta), contents));
+        }
+        Ok(())
+    }
+
+    /// Reads, changes and writes back (callers hold the account service's write lock).
+    fn change(&self, f: impl FnOnce(&mut Contents)) -> VaultResult<()> {
+        let mut contents = self.with_contents(|c| Contents {
+            v: FORMAT,
+            entries: c.entries.clone(),
+        })?;
+        f(&mut contents);
+        self.write(contents)
+    }
+}
+
+impl SecretStore for FileStore {
+    fn get(&self, key: &str) -> VaultResult<Option<Zeroizing<String>>> {
+        self.with_contents(|c| c.entries.get(key).map(|v| Zeroizing::new(v.clone())))
+    }
+
+    fn set(&self, key: &str, value: &str) -> VaultResult<()> {
+        self.change(|c| {
+            if let Some(mut old) = c.entries.insert(key.to_owned(), value.to_owned()) {
+                zeroize::Zeroize::zeroize(&mut old);
+            }
+        })
+    }
+
+    fn delete(&self, key: &str) -> VaultResult<()> {
+        if self.get(key)?.is_none() {
+            return Ok(());
+        }
+        self.change(|c| {
+            if let Some(mut old) = c.entries.remove(key) {
+                zeroize::Zeroize::zeroize(&mut old);
+            }
+        })
+    }
+}
+
+/// A key file must be readable by its owner only: anyone else who can read it can read the
+/// vault.
+fn check_private(path: &Path) -> VaultResult<()> {
+    let meta = std::fs::metadata(path).map_err(|e| VaultError::FileKey {
+        reason: format!("the key file {} could not be read ({e})", path.display()),
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(VaultError::FileKey {
+                reason: format!(
+                    "the key file {} can be read by others (mode {mode:o}): run chmod 600 on it",
+                    path.display()
+                ),
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = meta;
+    Ok(())
+}
+
+/// Writes a new X25519 identity to `path` (owner-only), refusing to replace a file there.
+pub fn generate_key_file(path: &Path) -> VaultResult<()> {
+    let fail = |reason: String| VaultError::FileKey { reason };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::fsutil::create_private_dir(dir).map_err(|e| fail(e.to_string()))?;
+    }
+    let identity = age::x25519::Identity::generate();
+    let text = Zeroizing::new(format!(
+        "# PSN Auth vault key, made {}\n# public key: {}\n{}\n",
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        identity.to_public(),
+        identity.to_string().expose_secret()
+    ));
+    let mut file = crate::fsutil::new_private_file(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            fail(format!(
+                "{} exists already: it was left as it is (choose another path, or remove it \
+                 yourself if it is no longer needed)",
+                path.display()
+            ))
+        } else {
+            fail(format!("{} could not be written ({e})", path.display()))
+        }
+    })?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| fail(format!("{} could not be written ({e})", path.display())))
+}
+
+#[cfg(test)]
+mod tests;
