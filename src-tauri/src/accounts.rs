@@ -54,7 +54,10 @@ impl AppAccounts {
         let namespace = self.namespace.clone();
         let started = std::time::Instant::now();
         let opened = tauri::async_runtime::spawn_blocking(move || {
-            Ok::<_, psn_core::Error>((Settings::open(&namespace)?, Vault::open(&namespace)?))
+            // PSN_AUTH_VAULT=file chooses the file vault here too (unlocked by its key file or
+            // passphrase file: the window asks no passphrase of its own).
+            let vault = Vault::open_chosen(&namespace, false, || None)?;
+            Ok::<_, psn_core::Error>((Settings::open(&namespace)?, vault))
         })
         .await
         .expect("keychain task panicked");

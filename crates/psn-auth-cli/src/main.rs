@@ -10,6 +10,7 @@ mod exit;
 mod cli;
 mod commands;
 mod context;
+mod help;
 mod output;
 mod present;
 

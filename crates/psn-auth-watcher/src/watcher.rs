@@ -68,7 +68,8 @@ impl Watcher {
             .get_or_try_init(|| async {
                 let settings = Settings::open(&inner.namespace)
                     .map_err(|e| tracing::warn!(kind = %e.kind(), "no settings folder"))?;
-                let vault = Vault::open_lazy(&inner.namespace);
+                let vault = Vault::open_chosen(&inner.namespace, true, || None)
+                    .map_err(|e| tracing::warn!(kind = %e.kind(), "no vault"))?;
                 Ok::<_, ()>(Accounts::new(inner.client.clone(), vault, settings))
             })
             .await

@@ -16,7 +16,8 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use psn_core::vault::{
-    KeychainStore, MemoryStore, SecretStore, VaultError, PLATFORM_MAX_CHARS, WINDOWS_MAX_CHARS,
+    FileStore, KeychainStore, MemoryStore, SecretStore, Unlock, VaultError, PLATFORM_MAX_CHARS,
+    WINDOWS_MAX_CHARS,
 };
 use psn_core::Vault;
 use zeroize::Zeroizing;
@@ -146,6 +147,12 @@ fn each_store(tag: &str, test: impl Fn(&Arc<Rig>)) {
     } else {
         eprintln!("keychain part skipped: needs the keyring that scripts/test starts");
     }
+    // The encrypted file vault, unlocked with a key file (the file lives as long as the test).
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("vault.key");
+    psn_core::vault::file::generate_key_file(&key).unwrap();
+    let file = FileStore::create(&dir.path().join("vault.age"), Unlock::KeyFile(key)).unwrap();
+    rigs.push(Rig::new("file", Arc::new(file)));
     for rig in &rigs {
         eprintln!("{tag}: over the {} store", rig.name);
         test(rig);
@@ -156,7 +163,7 @@ fn each_store(tag: &str, test: impl Fn(&Arc<Rig>)) {
 /// The layouts a store can take: inline where the platform allows large entries, and chunked.
 fn layouts(rig: &Rig) -> Vec<(&'static str, usize)> {
     let mut layouts = vec![("chunked", WINDOWS_MAX_CHARS)];
-    if rig.name == "keychain" && PLATFORM_MAX_CHARS > WINDOWS_MAX_CHARS {
+    if rig.name != "memory" && PLATFORM_MAX_CHARS > WINDOWS_MAX_CHARS {
         layouts.push(("inline", PLATFORM_MAX_CHARS));
     }
     layouts

@@ -37,6 +37,7 @@
 mod bounded;
 mod error;
 pub mod file;
+mod key;
 mod keychain;
 mod layout;
 pub mod location;

@@ -7,27 +7,26 @@
 //! sees a partial or empty file. When only the user can fix a refresh, `<account id>/error.json`
 //! says why and the token files go once their token expires. One serve per folder (a lock file).
 
+mod files;
+
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
-use psn_core::fsutil::create_private_dir;
 use psn_core::refresh::AfterFailure;
 use psn_core::refresher::Refresher;
 use psn_core::{AccountSummary, Accounts, Error, TokenSet};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::tokens::TokenJson;
+use crate::commands::tokens::TokenJson;
 use crate::exit::{Exit, Failure};
 use crate::present::rfc3339;
 
 const ACCESS_TOKEN: &str = "access_token";
 const TOKEN_JSON: &str = "token.json";
 const ERROR_JSON: &str = "error.json";
-const LOCK: &str = ".psn-auth-serve.lock";
 
 pub struct Options {
     pub dir: Option<PathBuf>,
@@ -48,9 +47,9 @@ pub async fn run(accounts: &Accounts, options: Options) -> Result<Exit, Failure>
                 Failure::usage("XDG_RUNTIME_DIR is not set: name the folder with --dir DIR")
             })?,
     };
-    let gid = options.group.as_deref().map(group_id).transpose()?;
-    prepare_dir(&dir, gid)?;
-    let _lock = lock(&dir)?;
+    let gid = options.group.as_deref().map(files::group_id).transpose()?;
+    files::prepare_dir(&dir, gid)?;
+    let _lock = files::lock(&dir)?;
     let only = match &options.account {
         Some(query) => Some(accounts.resolve(Some(query)).await?),
         None => None,
@@ -253,45 +252,11 @@ impl Served<'_> {
     }
 
     fn make_dir(&self, dir: &Path) -> Result<(), Failure> {
-        create_private_dir(dir).map_err(Failure::io("create a token folder"))?;
-        self.share(dir, 0o750)
+        files::make_dir(dir, self.gid)
     }
 
-    /// Gives `path` to `--group` (group-readable), or leaves it owner-only.
-    fn share(&self, path: &Path, group_mode: u32) -> Result<(), Failure> {
-        #[cfg(unix)]
-        if let Some(gid) = self.gid {
-            use std::os::unix::fs::PermissionsExt;
-            std::os::unix::fs::chown(path, None, Some(gid))
-                .and_then(|()| {
-                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(group_mode))
-                })
-                .map_err(Failure::io("give the token files to --group"))?;
-        }
-        #[cfg(not(unix))]
-        let _ = (path, group_mode);
-        Ok(())
-    }
-
-    /// Replaces `path` with `bytes` atomically: written beside it, synced, renamed over it.
     fn replace(&self, path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-        let dir = path.parent().expect("a file in a folder");
-        let name = path.file_name().expect("a file name").to_string_lossy();
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let written = (|| {
-            let _ = std::fs::remove_file(&tmp);
-            let mut file = psn_core::fsutil::new_private_file(&tmp)?;
-            file.write_all(bytes)?;
-            file.sync_all()
-        })();
-        let shared = written
-            .map_err(Failure::io("write a token file"))
-            .and_then(|()| self.share(&tmp, 0o640));
-        if let Err(e) = shared {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-        std::fs::rename(&tmp, path).map_err(Failure::io("replace a token file"))
+        files::replace(path, bytes, self.gid)
     }
 
     /// Removes an account's token files (its `error.json` stays: it says why).
@@ -323,7 +288,7 @@ impl Served<'_> {
             }
             let _ = std::fs::remove_dir(&dir);
         }
-        for name in [ACCESS_TOKEN, TOKEN_JSON, LOCK] {
+        for name in [ACCESS_TOKEN, TOKEN_JSON, files::LOCK] {
             let _ = std::fs::remove_file(self.dir.join(name));
         }
     }
@@ -349,74 +314,4 @@ async fn stopped() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-}
-
-/// `DIR` as a folder this process can write into (made, owner-only, when missing).
-fn prepare_dir(dir: &Path, gid: Option<u32>) -> Result<(), Failure> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(Failure::usage(format!(
-            "{} is not a folder: give --dir a folder (it is made when missing)",
-            dir.display()
-        )));
-    }
-    create_private_dir(dir).map_err(|e| {
-        Failure::usage(format!(
-            "{} could not be made ({e}): give --dir another folder",
-            dir.display()
-        ))
-    })?;
-    let probe = dir.join(format!(".psn-auth-probe.{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(|e| {
-        Failure::usage(format!(
-            "{} is not writable ({e}): give --dir a folder this user may write to",
-            dir.display()
-        ))
-    })?;
-    let _ = std::fs::remove_file(&probe);
-    #[cfg(unix)]
-    if let Some(gid) = gid {
-        use std::os::unix::fs::PermissionsExt;
-        std::os::unix::fs::chown(dir, None, Some(gid))
-            .and_then(|()| std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o750)))
-            .map_err(Failure::io("give the token folder to --group"))?;
-    }
-    #[cfg(not(unix))]
-    let _ = gid;
-    Ok(())
-}
-
-/// One writer per folder: the lock lasts as long as the returned file is open.
-fn lock(dir: &Path) -> Result<std::fs::File, Failure> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(LOCK))
-        .map_err(Failure::io("open the folder's lock file"))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(_) => Err(Failure::usage(format!(
-            "another psn-auth serve keeps {} already: one writer per folder (stop it, or give \
-             this one another --dir)",
-            dir.display()
-        ))),
-    }
-}
-
-/// The id of group `name` (a name from /etc/group, or a number).
-fn group_id(name: &str) -> Result<u32, Failure> {
-    if let Ok(id) = name.parse() {
-        return Ok(id);
-    }
-    let groups = std::fs::read_to_string("/etc/group").unwrap_or_default();
-    groups
-        .lines()
-        .filter_map(|line| {
-            let mut fields = line.split(':');
-            let group = fields.next()?;
-            let id = fields.nth(1)?.parse().ok()?;
-            (group == name).then_some(id)
-        })
-        .next()
-        .ok_or_else(|| Failure::usage(format!("there is no group {name:?} on this system")))
 }
