@@ -138,6 +138,11 @@ def main():
                  f"{ms(token[0][1]['median'])} ± {ms(token[0][1]['stddev'])}",
                  f"{ms(token[1][1]['median'])} ± {ms(token[1][1]['stddev'])}",
                  token[0][1]["median"] / token[1][1]["median"], "token"))
+    if len(token) > 2:
+        rows.append(("Getting a token from the file vault (`PSN_AUTH_VAULT=file psn-auth token` vs psn-api's refresh)",
+                     f"{ms(token[2][1]['median'])} ± {ms(token[2][1]['stddev'])}",
+                     f"{ms(token[1][1]['median'])} ± {ms(token[1][1]['stddev'])}",
+                     token[2][1]["median"] / token[1][1]["median"], "token"))
     rows.append(("First paint, from spawn (app vs hello-world)",
                  f"{paint[0]:.0f} ms", f"{paint[1]:.0f} ms", paint[0] / paint[1], "paint"))
     rows.append(("Memory, RSS of the process tree (app vs hello-world)",
@@ -176,6 +181,17 @@ def main():
     p()
     passed = sum(r[3] <= TARGETS[r[4]] for r in rows)
     p(f"{passed} of {len(rows)} targets met.")
+    serve = load(OUT, "serve.json") if os.path.exists(os.path.join(OUT, "serve.json")) else None
+    if serve:
+        first, last = serve["samples"][0], serve["samples"][-1]
+        p()
+        p(f"On a server (`psn-auth serve`, 2-minute access tokens, watched {serve['minutes']:g} min, "
+          f"{serve['tokens_served']} tokens served): RSS {first['rss_kb'] / 1024:.1f} MiB at the "
+          f"start, {last['rss_kb'] / 1024:.1f} MiB at the end (most "
+          f"{max(s['rss_kb'] for s in serve['samples']) / 1024:.1f} MiB); open files "
+          f"{first['open_files']} → {last['open_files']}; threads {first['threads']} → "
+          f"{last['threads']}.")
+        p()
     watcher = load(OUT, "watcher.json") if os.path.exists(os.path.join(OUT, "watcher.json")) else None
     if watcher:
         w_rss = statistics.median(r["rss_kb"] for r in watcher["runs"]) / 1024

@@ -180,7 +180,7 @@ impl FileStore {
         let ciphertext = self
             .key
             .encrypt(&plaintext)
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|_| fail("age could not encrypt it".into()))?;
         let dir = self
             .path
             .parent()

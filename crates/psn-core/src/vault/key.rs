@@ -94,7 +94,8 @@ impl Key {
         };
         let decryptor = age::Decryptor::new_buffered(ciphertext).map_err(|e| match e {
             age::DecryptError::UnknownFormat => damaged("an unknown age format".into()),
-            other => damaged(format!("its header cannot be read: {other}")),
+            // Described here, not with age's own (localized) messages.
+            _ => damaged("its header cannot be read".into()),
         })?;
         let rejected = || VaultError::FileKeyRejected {
             path: shown.clone(),
@@ -123,7 +124,11 @@ impl Key {
             age::DecryptError::NoMatchingKeys
             | age::DecryptError::DecryptionFailed
             | age::DecryptError::KeyDecryptionFailed => rejected(),
-            other => damaged(other.to_string()),
+            age::DecryptError::InvalidMac => damaged("its header was changed".into()),
+            age::DecryptError::ExcessiveWork { .. } => {
+                damaged("its passphrase was set with more work than this machine allows".into())
+            }
+            _ => damaged("it cannot be decrypted".into()),
         })?;
         let mut plaintext = Zeroizing::new(Vec::new());
         reader
