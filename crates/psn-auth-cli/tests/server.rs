@@ -559,3 +559,111 @@ async fn twenty_concurrent_token_calls_over_the_file_vault_refresh_once() {
     }
     assert_no_secret_in_files(&rig, &m);
 }
+
+/// A set from another server (an endpoint override elsewhere) is not one these servers know:
+/// refused, nothing saved.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_set_from_another_server_is_refused() {
+    let elsewhere = Rig::start().await;
+    let a = Machine::new();
+    a.run(&elsewhere, &["vault", "init"], None).await.success();
+    a.run(&elsewhere, &["login"], Some(&elsewhere.standin.npsso()))
+        .await
+        .success();
+    let exported = stdout(
+        &a.run(&elsewhere, &["export", "--format", "json"], None)
+            .await
+            .success(),
+    );
+
+    let here = Rig::start().await;
+    let b = Machine::new();
+    b.run(&here, &["vault", "init"], None).await.success();
+    let err = b.run(&here, &["import"], Some(&exported)).await.code(5);
+    let said = stderr(&err);
+    assert!(said.contains("did not accept these tokens"), "{said}");
+    assert!(said.contains("Nothing was saved"), "{said}");
+    b.run(&here, &["status"], None).await.code(3);
+}
+
+/// `--group` makes the token files group-readable (and nothing more).
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_group_makes_the_files_group_readable() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let rig = Rig::start().await;
+    let m = Machine::new();
+    m.run(&rig, &["vault", "init"], None).await.success();
+    m.run(&rig, &["login"], Some(&rig.standin.npsso()))
+        .await
+        .success();
+    let dir = m.path("tokens");
+    let gid = std::fs::metadata(m.home.path()).unwrap().gid();
+    let args = ["serve", "--once", "--dir", dir.to_str().unwrap(), "--group"];
+    let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    all.push(gid.to_string());
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    m.run(&rig, &all, None).await.success();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir.join("access_token")), 0o640);
+    assert_eq!(
+        mode(&dir.join(rig.standin.account_id()).join("token.json")),
+        0o640
+    );
+    assert_eq!(mode(&dir), 0o750);
+    assert_eq!(
+        std::fs::metadata(dir.join("access_token")).unwrap().gid(),
+        gid
+    );
+    // Without --group: owner-only.
+    let private = m.path("private");
+    m.run(
+        &rig,
+        &["serve", "--once", "--dir", private.to_str().unwrap()],
+        None,
+    )
+    .await
+    .success();
+    assert_eq!(mode(&private.join("access_token")), 0o600);
+}
+
+/// When only a new sign-in helps (Sony refuses the refresh token), `serve` says why in
+/// `error.json` and removes the account's token files once its token has expired.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_says_why_and_removes_the_files_when_only_a_sign_in_helps() {
+    let rig = Rig::with(|c| c.access_ttl_secs = 4).await;
+    let m = Machine::new();
+    m.run(&rig, &["vault", "init"], None).await.success();
+    m.run(&rig, &["login"], Some(&rig.standin.npsso()))
+        .await
+        .success();
+    rig.standin.expire_refresh_tokens();
+    let dir = m.path("tokens");
+    let id = rig.standin.account_id();
+    let mut serve = m.process(&rig, &["serve", "--dir"]);
+    serve
+        .arg(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let _child = Killed(serve.spawn().unwrap());
+    let wait_for = |what: &dyn Fn() -> bool| {
+        let started = Instant::now();
+        while !what() {
+            assert!(started.elapsed() < Duration::from_secs(20), "timed out");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let error = dir.join(&id).join("error.json");
+    wait_for(&|| error.exists());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&error).unwrap()).unwrap();
+    assert_eq!(json["kind"], "refresh_rejected", "{json}");
+    assert_eq!(json["remedy"], "new_npsso", "{json}");
+    assert!(
+        json["message"].as_str().unwrap().contains("NPSSO"),
+        "{json}"
+    );
+    // The token files go once the token has expired (4 s after the sign-in).
+    wait_for(&|| !dir.join(&id).join("access_token").exists());
+    assert!(!dir.join("access_token").exists());
+    assert!(error.exists(), "error.json stays: it says why");
+}

@@ -121,7 +121,8 @@ impl Served<'_> {
             }
         };
         for (account_id, error, after) in &pass.failed {
-            if *after == AfterFailure::Stopped {
+            let served = self.only.as_ref().is_none_or(|only| only == account_id);
+            if *after == AfterFailure::Stopped && served {
                 self.write_error(account_id, error);
             }
         }
