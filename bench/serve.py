@@ -11,11 +11,10 @@ usage: serve.py --out FILE --minutes M --dir DIR BINARY
 import argparse
 import json
 import os
-import signal
 import subprocess
 import time
 
-from window import status_kb
+from window import status_kb, stop
 
 
 def sample(pid, started):
@@ -61,12 +60,7 @@ def main():
         if proc.poll() is not None:
             raise SystemExit(f"serve.py: psn-auth serve exited with {proc.returncode}")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
     with open(args.out, "w") as f:
         json.dump({"minutes": args.minutes, "tokens_served": len(tokens), "samples": samples},
                   f, indent=2)

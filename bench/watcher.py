@@ -10,11 +10,10 @@ usage: watcher.py --out FILE --runs N --settle S BINARY
 import argparse
 import json
 import os
-import signal
 import subprocess
 import time
 
-from window import comm, pss_kb, status_kb, tree
+from window import comm, pss_kb, status_kb, stop, tree
 
 
 def measure(binary, settle):
@@ -31,12 +30,7 @@ def measure(binary, settle):
             "processes": [{"pid": p, "comm": comm(p), "rss_kb": status_kb(p, "VmRSS")} for p in pids],
         }
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def main():

@@ -58,6 +58,14 @@ pub fn account_name(label: &str, account_id: &str) -> String {
     }
 }
 
+/// The line under a sign-in or an import: how long its refresh token lasts.
+pub fn refresh_deadline_line(summary: &psn_core::AccountSummary, now: DateTime<Utc>) -> String {
+    format!(
+        "  refresh token: {}; after that a new NPSSO is needed",
+        deadline(summary.refresh_expires_at, now)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

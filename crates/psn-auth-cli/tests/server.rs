@@ -59,6 +59,37 @@ impl Machine {
         assert
     }
 
+    /// A machine with its file vault made and the stand-in's account signed in.
+    async fn signed_in(rig: &Rig) -> Self {
+        let m = Self::new();
+        m.run(rig, &["vault", "init"], None).await.success();
+        m.run(rig, &["login"], Some(&rig.standin.npsso()))
+            .await
+            .success();
+        m
+    }
+
+    /// `export --format FORMAT`'s output.
+    async fn export(&self, rig: &Rig, format: &str) -> String {
+        stdout(
+            &self
+                .run(rig, &["export", "--format", format], None)
+                .await
+                .success(),
+        )
+    }
+
+    /// `psn-auth serve --dir DIR ARGS…` running in the background until dropped.
+    fn serve(&self, rig: &Rig, dir: &Path, args: &[&str]) -> Killed {
+        let mut serve = self.process(rig, &["serve", "--dir"]);
+        serve
+            .arg(dir)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        Killed(serve.spawn().unwrap())
+    }
+
     /// Every file under this machine's data and config folders, read whole.
     fn stored_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let mut out = Vec::new();
@@ -171,11 +202,7 @@ async fn without_dbus_the_file_vault_signs_in_and_serves_token_and_exec() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_or_open_key_and_a_damaged_vault_are_refused_and_kept() {
     let rig = Rig::start().await;
-    let m = Machine::new();
-    m.run(&rig, &["vault", "init"], None).await.success();
-    m.run(&rig, &["login"], Some(&rig.standin.npsso()))
-        .await
-        .success();
+    let m = Machine::signed_in(&rig).await;
     let vault = m.vault_dir().join("vault.age");
     let before = std::fs::read(&vault).unwrap();
 
@@ -223,26 +250,16 @@ async fn serve_keeps_the_files_fresh_while_a_reader_loops() {
     // background refresher follows exactly, as it never refreshes one account twice within
     // 30 s.
     let rig = Rig::with(|c| c.access_ttl_secs = 62).await;
-    let m = Machine::new();
-    m.run(&rig, &["vault", "init"], None).await.success();
-    m.run(&rig, &["login"], Some(&rig.standin.npsso()))
-        .await
-        .success();
+    let m = Machine::signed_in(&rig).await;
     let dir = m.path("tokens");
     let hook = m.path("hook.log");
     let id = rig.standin.account_id();
 
-    let mut serve = m.process(&rig, &["serve", "--dir"]);
-    serve
-        .arg(&dir)
-        .arg("--on-change")
-        .arg(format!(
-            "echo \"$PSN_ACCOUNT_ID $PSN_ONLINE_ID $PSN_ACCESS_TOKEN_FILE\" >> {}",
-            hook.display()
-        ))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    let mut child = Killed(serve.spawn().unwrap());
+    let on_change = format!(
+        "echo \"$PSN_ACCOUNT_ID $PSN_ONLINE_ID $PSN_ACCESS_TOKEN_FILE\" >> {}",
+        hook.display()
+    );
+    let mut child = m.serve(&rig, &dir, &["--on-change", &on_change]);
 
     // A second serve on the same folder is refused.
     let started = Instant::now();
@@ -355,17 +372,8 @@ async fn serve_refuses_a_folder_it_cannot_use() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_set_exported_on_one_machine_is_imported_and_served_on_another() {
     let rig = Rig::start().await;
-    let desktop = Machine::new();
-    desktop.run(&rig, &["vault", "init"], None).await.success();
-    desktop
-        .run(&rig, &["login"], Some(&rig.standin.npsso()))
-        .await
-        .success();
-    let exported = desktop
-        .run(&rig, &["export", "--format", "json"], None)
-        .await
-        .success();
-    let exported = stdout(&exported);
+    let desktop = Machine::signed_in(&rig).await;
+    let exported = desktop.export(&rig, "json").await;
 
     let pi = Machine::new();
     pi.run(&rig, &["vault", "init"], None).await.success();
@@ -415,16 +423,8 @@ async fn a_set_exported_on_one_machine_is_imported_and_served_on_another() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stale_set_is_refreshed_before_it_is_imported() {
     let rig = Rig::start().await;
-    let a = Machine::new();
-    a.run(&rig, &["vault", "init"], None).await.success();
-    a.run(&rig, &["login"], Some(&rig.standin.npsso()))
-        .await
-        .success();
-    let exported = stdout(
-        &a.run(&rig, &["export", "--format", "json"], None)
-            .await
-            .success(),
-    );
+    let a = Machine::signed_in(&rig).await;
+    let exported = a.export(&rig, "json").await;
     // The same set, as if its access token had two minutes left.
     let mut json: serde_json::Value = serde_json::from_str(&exported).unwrap();
     json["expiresIn"] = 120.into();
@@ -445,17 +445,9 @@ async fn psnawp_restores_its_session_from_export() {
         return;
     };
     let rig = Rig::start().await;
-    let m = Machine::new();
-    m.run(&rig, &["vault", "init"], None).await.success();
-    m.run(&rig, &["login"], Some(&rig.standin.npsso()))
-        .await
-        .success();
-    let exported = m
-        .run(&rig, &["export", "--format", "psnawp"], None)
-        .await
-        .success();
+    let m = Machine::signed_in(&rig).await;
     let file = m.path("token_response.json");
-    std::fs::write(&file, stdout(&exported)).unwrap();
+    std::fs::write(&file, m.export(&rig, "psnawp").await).unwrap();
     let authorizes = rig.standin.count(Endpoint::Authorize);
     let me = rig.standin.count(Endpoint::Me);
 
@@ -518,11 +510,7 @@ fn psnawp_path() -> Option<PathBuf> {
 #[tokio::test(flavor = "multi_thread")]
 async fn twenty_concurrent_token_calls_over_the_file_vault_refresh_once() {
     let rig = Rig::with(|c| c.access_ttl_secs = 0).await;
-    let m = Machine::new();
-    m.run(&rig, &["vault", "init"], None).await.success();
-    m.run(&rig, &["login"], Some(&rig.standin.npsso()))
-        .await
-        .success();
+    let m = Machine::signed_in(&rig).await;
     let stale = rig.last_access();
     rig.standin.configure(|c| c.access_ttl_secs = 3599);
 
@@ -548,15 +536,7 @@ async fn twenty_concurrent_token_calls_over_the_file_vault_refresh_once() {
     assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 1);
     let fresh = rig.last_access();
     assert_ne!(fresh, stale);
-    for output in &outputs {
-        let err = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "{err}");
-        assert_eq!(
-            String::from_utf8_lossy(&output.stdout),
-            format!("{fresh}\n")
-        );
-        assert!(only_override_warnings(&err), "{err}");
-    }
+    assert_all_printed(&outputs, &fresh);
     assert_no_secret_in_files(&rig, &m);
 }
 
@@ -565,16 +545,8 @@ async fn twenty_concurrent_token_calls_over_the_file_vault_refresh_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_set_from_another_server_is_refused() {
     let elsewhere = Rig::start().await;
-    let a = Machine::new();
-    a.run(&elsewhere, &["vault", "init"], None).await.success();
-    a.run(&elsewhere, &["login"], Some(&elsewhere.standin.npsso()))
-        .await
-        .success();
-    let exported = stdout(
-        &a.run(&elsewhere, &["export", "--format", "json"], None)
-            .await
-            .success(),
-    );
+    let a = Machine::signed_in(&elsewhere).await;
+    let exported = a.export(&elsewhere, "json").await;
 
     let here = Rig::start().await;
     let b = Machine::new();
@@ -591,11 +563,7 @@ async fn a_set_from_another_server_is_refused() {
 async fn serve_group_makes_the_files_group_readable() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let rig = Rig::start().await;
-    let m = Machine::new();
-    m.run(&rig, &["vault", "init"], None).await.success();
-    m.run(&rig, &["login"], Some(&rig.standin.npsso()))
-        .await
-        .success();
+    let m = Machine::signed_in(&rig).await;
     let dir = m.path("tokens");
     let gid = std::fs::metadata(m.home.path()).unwrap().gid();
     let args = ["serve", "--once", "--dir", dir.to_str().unwrap(), "--group"];
@@ -631,20 +599,11 @@ async fn serve_group_makes_the_files_group_readable() {
 #[tokio::test(flavor = "multi_thread")]
 async fn serve_says_why_and_removes_the_files_when_only_a_sign_in_helps() {
     let rig = Rig::with(|c| c.access_ttl_secs = 4).await;
-    let m = Machine::new();
-    m.run(&rig, &["vault", "init"], None).await.success();
-    m.run(&rig, &["login"], Some(&rig.standin.npsso()))
-        .await
-        .success();
+    let m = Machine::signed_in(&rig).await;
     rig.standin.expire_refresh_tokens();
     let dir = m.path("tokens");
     let id = rig.standin.account_id();
-    let mut serve = m.process(&rig, &["serve", "--dir"]);
-    serve
-        .arg(&dir)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    let _child = Killed(serve.spawn().unwrap());
+    let _child = m.serve(&rig, &dir, &[]);
     let wait_for = |what: &dyn Fn() -> bool| {
         let started = Instant::now();
         while !what() {

@@ -166,15 +166,7 @@ async fn twenty_concurrent_token_calls_refresh_once_and_agree() {
     assert_eq!(rig.standin.count(Endpoint::TokenRefresh), 1);
     let fresh = rig.last_access();
     assert_ne!(fresh, stale);
-    for output in &outputs {
-        let err = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "{err}");
-        assert_eq!(
-            String::from_utf8_lossy(&output.stdout),
-            format!("{fresh}\n")
-        );
-        assert!(only_override_warnings(&err), "{err}");
-    }
+    assert_all_printed(&outputs, &fresh);
 }
 
 #[tokio::test(flavor = "multi_thread")]

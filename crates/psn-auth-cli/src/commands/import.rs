@@ -9,7 +9,7 @@ use psn_core::Accounts;
 use zeroize::Zeroizing;
 
 use crate::exit::{Exit, Failure};
-use crate::present::{account_name, deadline};
+use crate::present::{account_name, refresh_deadline_line};
 
 /// More than any exported set (three JWTs of a few KB, pretty-printed).
 const MAX_INPUT: u64 = 256 * 1024;
@@ -29,10 +29,7 @@ pub async fn run(accounts: &Accounts, json: bool) -> Result<Exit, Failure> {
         "psn-auth: imported {}; it is the active account on this machine",
         account_name(&summary.label, &summary.account_id)
     );
-    eprintln!(
-        "  refresh token: {}; after that a new NPSSO is needed",
-        deadline(summary.refresh_expires_at, now)
-    );
+    eprintln!("{}", refresh_deadline_line(&summary, now));
     if json {
         crate::output::json(&summary)?;
     }

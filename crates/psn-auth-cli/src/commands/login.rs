@@ -10,7 +10,7 @@ use psn_core::{parse_npsso, Accounts, Endpoints};
 use zeroize::Zeroizing;
 
 use crate::exit::{Exit, Failure};
-use crate::present::{account_name, deadline};
+use crate::present::{account_name, deadline, refresh_deadline_line};
 
 pub async fn run(accounts: &Accounts, json: bool) -> Result<Exit, Failure> {
     let text = read_npsso(accounts.client().endpoints())?;
@@ -27,10 +27,7 @@ pub async fn run(accounts: &Accounts, json: bool) -> Result<Exit, Failure> {
         "  access token:  {}; `psn-auth token` refreshes it when needed",
         deadline(summary.access_expires_at, now)
     );
-    eprintln!(
-        "  refresh token: {}; after that a new NPSSO is needed",
-        deadline(summary.refresh_expires_at, now)
-    );
+    eprintln!("{}", refresh_deadline_line(&summary, now));
     if json {
         crate::output::json(&summary)?;
     }

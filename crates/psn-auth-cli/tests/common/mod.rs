@@ -239,3 +239,17 @@ pub fn counting_listener() -> (String, std::sync::Arc<std::sync::atomic::AtomicU
     });
     (url, count)
 }
+
+/// Every one of `outputs` succeeded with `token` alone on stdout and nothing but the override
+/// warnings on stderr (many concurrent `psn-auth token` calls agreeing on one token).
+pub fn assert_all_printed(outputs: &[std::process::Output], token: &str) {
+    for output in outputs {
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{err}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            format!("{token}\n")
+        );
+        assert!(only_override_warnings(&err), "{err}");
+    }
+}
