@@ -10,19 +10,13 @@ use zeroize::Zeroizing;
 use crate::context;
 use crate::exit::{Exit, Failure};
 
-fn no_data_dir() -> VaultError {
-    VaultError::FileKey {
-        reason: "this system has no data folder for the vault (is HOME set?)".into(),
-    }
-}
-
 /// Creates the vault, with a new key file (or a passphrase); refuses to replace either.
 pub fn init(
     namespace: &Namespace,
     key_file: Option<std::path::PathBuf>,
     passphrase: bool,
 ) -> Result<Exit, Failure> {
-    let path = location::vault_path(namespace).ok_or_else(no_data_dir)?;
+    let path = location::vault_path(namespace)?;
     if path.exists() {
         return Err(VaultError::FileWrite {
             path: path.display().to_string(),
@@ -99,22 +93,10 @@ pub fn status(namespace: &Namespace, json: bool) -> Result<Exit, Failure> {
             unlocked_with: None,
         },
         Backend::File => {
-            let path = location::vault_path(namespace).ok_or_else(no_data_dir)?;
+            let path = location::vault_path(namespace)?;
             let exists = path.exists();
             let unlocked_with = if exists {
-                let unlock = match location::unlock_from_env(&path)? {
-                    Some(unlock) => unlock,
-                    None => Unlock::Passphrase(context::ask_passphrase().ok_or_else(|| {
-                        VaultError::FileKey {
-                            reason: format!(
-                                "{} needs its key file ({}) or passphrase ({})",
-                                path.display(),
-                                location::ENV_KEY_FILE,
-                                location::ENV_PASSPHRASE_FILE
-                            ),
-                        }
-                    })?),
-                };
+                let unlock = location::unlock(&path, context::ask_passphrase)?;
                 let how = unlock.describe();
                 FileStore::open(&path, unlock)?;
                 Some(how)

@@ -46,10 +46,6 @@ impl Accounts {
         &self.vault
     }
 
-    pub fn settings(&self) -> &Settings {
-        &self.settings
-    }
-
     /// Runs a keychain or settings call off the async workers: a keychain call may take up to
     /// its timeout.
     pub(super) async fn storage<T: Send + 'static>(

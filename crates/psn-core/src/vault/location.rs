@@ -52,9 +52,14 @@ fn env_path(name: &str) -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-/// `PSN_AUTH_VAULT_FILE`, else `vault.age` in the namespace's data folder.
-pub fn vault_path(namespace: &Namespace) -> Option<PathBuf> {
-    env_path(ENV_VAULT_FILE).or_else(|| Some(namespace.data_dir()?.join("vault.age")))
+/// `PSN_AUTH_VAULT_FILE`, else `vault.age` in the namespace's data folder; an error when this
+/// system has no data folder.
+pub fn vault_path(namespace: &Namespace) -> VaultResult<PathBuf> {
+    env_path(ENV_VAULT_FILE)
+        .or_else(|| Some(namespace.data_dir()?.join("vault.age")))
+        .ok_or_else(|| VaultError::FileKey {
+            reason: "this system has no data folder for the vault (is HOME set?)".into(),
+        })
 }
 
 /// Where `vault init` writes a key file when given none: `vault.key` beside the vault.
@@ -106,4 +111,22 @@ pub fn unlock_from_env(path: &Path) -> VaultResult<Option<Unlock>> {
     );
     let line = Zeroizing::new(text.lines().next().unwrap_or_default().to_owned());
     Ok(Some(Unlock::Passphrase(line)))
+}
+
+/// How to unlock the vault at `path`: as the environment says, else with the passphrase
+/// `ask_passphrase` gets (a prompt on a terminal; `None` where nobody can be asked).
+pub fn unlock(
+    path: &Path,
+    ask_passphrase: impl FnOnce() -> Option<Zeroizing<String>>,
+) -> VaultResult<Unlock> {
+    if let Some(unlock) = unlock_from_env(path)? {
+        return Ok(unlock);
+    }
+    let pass = ask_passphrase().ok_or_else(|| VaultError::FileKey {
+        reason: format!(
+            "{} needs its key file ({ENV_KEY_FILE}) or passphrase ({ENV_PASSPHRASE_FILE})",
+            path.display()
+        ),
+    })?;
+    Ok(Unlock::Passphrase(pass))
 }

@@ -138,27 +138,13 @@ impl Vault {
             Backend::Keychain if lazy => Ok(Self::open_lazy(namespace)),
             Backend::Keychain => Self::open(namespace),
             Backend::File => {
-                let path = location::vault_path(namespace).ok_or_else(|| VaultError::FileKey {
-                    reason: "this system has no data folder for the vault (is HOME set?)".into(),
-                })?;
+                let path = location::vault_path(namespace)?;
                 if !path.exists() {
                     return Err(VaultError::FileMissing {
                         path: path.display().to_string(),
                     });
                 }
-                let unlock = match location::unlock_from_env(&path)? {
-                    Some(unlock) => unlock,
-                    None => {
-                        Unlock::Passphrase(ask_passphrase().ok_or_else(|| VaultError::FileKey {
-                            reason: format!(
-                                "{} needs its key file ({}) or passphrase ({})",
-                                path.display(),
-                                location::ENV_KEY_FILE,
-                                location::ENV_PASSPHRASE_FILE
-                            ),
-                        })?)
-                    }
-                };
+                let unlock = location::unlock(&path, ask_passphrase)?;
                 Ok(Self::with_store(Arc::new(FileStore::open(&path, unlock)?)))
             }
         }

@@ -131,7 +131,7 @@ impl Served<'_> {
         for account in self.accounts().await.unwrap_or_default() {
             let id = &account.account_id;
             match self.accounts.tokens(Some(id)).await {
-                Ok((_, set)) if set.access_expires_at <= now => self.remove_account(id),
+                Ok((_, set)) if set.access_expires_at <= now => self.remove_account(&account),
                 Ok((_, set)) => {
                     // Files that must go when this token expires, if no refresh replaces it.
                     let expiry = set.access_expires_at;
@@ -260,17 +260,17 @@ impl Served<'_> {
         files::replace(path, bytes, self.gid)
     }
 
-    /// Removes an account's token files (its `error.json` stays: it says why).
-    fn remove_account(&self, id: &str) {
+    /// Removes an account's token files (its `error.json` stays: it says why), and the top-level
+    /// ones when they mirror this account ([`is_top`](Self::is_top)).
+    fn remove_account(&self, account: &AccountSummary) {
+        let id = &account.account_id;
         let dir = self.account_dir(id);
         let had = dir.join(ACCESS_TOKEN).exists();
         for name in [ACCESS_TOKEN, TOKEN_JSON] {
             let _ = std::fs::remove_file(dir.join(name));
         }
         if self.written.lock().unwrap().remove(id).is_some() || had {
-            let top = std::fs::read_to_string(self.dir.join(TOKEN_JSON))
-                .is_ok_and(|t| t.contains(&format!("\"accountId\": \"{id}\"")));
-            if top {
+            if self.is_top(account) {
                 for name in [ACCESS_TOKEN, TOKEN_JSON] {
                     let _ = std::fs::remove_file(self.dir.join(name));
                 }
