@@ -106,14 +106,6 @@ impl FileStore {
         &self.path
     }
 
-    /// "a key file" or "a passphrase": how it is unlocked, for `vault status`.
-    pub fn unlocked_with(&self) -> &'static str {
-        match self.key {
-            Key::X25519(_) => "a key file",
-            Key::Passphrase(_) => "a passphrase",
-        }
-    }
-
     fn shown(&self) -> String {
         self.path.display().to_string()
     }
