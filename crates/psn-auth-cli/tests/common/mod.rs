@@ -35,10 +35,25 @@ pub const COMMANDS: [&str; 7] = [
 
 /// Runs `cmd` to its end off the runtime the stand-in answers on (it would otherwise wait on a
 /// stand-in that cannot answer).
+/// Under Wine a process start is now and then refused for a moment (`CreateProcess` fails with
+/// ERROR_INTERNAL_ERROR, os error 1359, and nothing runs): tried again, three times at most.
 pub async fn finish(mut cmd: Command) -> Assert {
-    tokio::task::spawn_blocking(move || cmd.assert())
-        .await
-        .expect("the command's task")
+    tokio::task::spawn_blocking(move || {
+        let mut tries = 0;
+        loop {
+            match cmd.output() {
+                Ok(output) => return Assert::new(output),
+                Err(e) if e.raw_os_error() == Some(1359) && tries < 2 => {
+                    tries += 1;
+                    eprintln!("the process did not start ({e}); trying again");
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Err(e) => panic!("the process did not start: {e}"),
+            }
+        }
+    })
+    .await
+    .expect("the command's task")
 }
 
 /// True when a real Secret Service was set up for this run (see `scripts/test`).
