@@ -19,6 +19,9 @@ impl From<ClipboardError> for CommandError {
 #[serde(rename_all = "camelCase")]
 pub struct Copied {
     pub clears_in_secs: u64,
+    /// Set when the access token was handed out through a temporary failure of its refresh
+    /// (`Fresh::warning`): what failed, and how long the copied token is still valid.
+    pub warning: Option<String>,
 }
 
 /// Copies one of `account_id`'s tokens, marked secret, and clears it later.
@@ -28,10 +31,11 @@ pub async fn copy_token(
     account_id: &str,
     which: Which,
 ) -> CommandResult<Copied> {
-    let (_, set) = accounts.to_hand_out(Some(account_id), which).await?;
-    let clear_after = clipboard.copy_and_clear_later(set.expose(which))?;
+    let fresh = accounts.to_hand_out(Some(account_id), which).await?;
+    let clear_after = clipboard.copy_and_clear_later(fresh.set.expose(which))?;
     tracing::info!(account = %account_id, ?which, clears_in_secs = clear_after.as_secs(), "copied");
     Ok(Copied {
         clears_in_secs: clear_after.as_secs(),
+        warning: fresh.warning(chrono::Utc::now()),
     })
 }

@@ -7,7 +7,7 @@ import {
 } from './app-state.js';
 import { withNotice, withoutNotice } from './notices.js';
 import {
-  calendarSavedToast, copiedToast, REFRESHED_TOAST, signedOutToast, startAtLoginToast, switchedToast,
+  calendarSavedToast, copiedToast, copiedWithWarningToast, REFRESHED_TOAST, signedOutToast, startAtLoginToast, switchedToast,
 } from './toasts.js';
 import { byId } from './dom.js';
 import { showToast } from './toast-ui.js';
@@ -20,7 +20,11 @@ export async function copyToken(which) {
   renderDashboardNow();
   try {
     const res = await api.copyToken(account.accountId, which);
-    showToast(copiedToast(res && res.clearsInSecs));
+    if (res && res.warning) {
+      showToast(copiedWithWarningToast(res.clearsInSecs, res.warning), { tone: 'warning' });
+    } else {
+      showToast(copiedToast(res && res.clearsInSecs));
+    }
   } catch (err) {
     errorToast(err);
   } finally {

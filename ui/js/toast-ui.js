@@ -10,7 +10,7 @@ export function showToast(text, { tone = 'success' } = {}) {
   const region = byId('toasts');
   const toast = h('div', {
     className: `toast toast-${tone}`,
-    role: tone === 'error' ? 'alert' : null,
+    role: tone === 'error' || tone === 'warning' ? 'alert' : null,
     'data-testid': 'toast',
   }, h('span', { className: 'toast-icon', 'aria-hidden': 'true' }), h('span', { className: 'toast-text', text }));
   region.append(toast);

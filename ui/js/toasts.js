@@ -7,6 +7,14 @@ export function copiedToast(clearsInSecs) {
   return `Copied, clears in ${secs} s`;
 }
 
+/**
+ * After copy_token handed the current token out through a failed refresh (Sony down, rate
+ * limited, offline): the backend's warning says what failed and how long the token still lasts.
+ */
+export function copiedWithWarningToast(clearsInSecs, warning) {
+  return `${copiedToast(clearsInSecs)}. Note: ${warning}`;
+}
+
 export const REFRESHED_TOAST = 'Tokens refreshed';
 
 export function switchedToast(label) {
@@ -37,5 +45,5 @@ export const KEYCHAIN_STILL_MISSING_TOAST = 'The keychain is still not available
 
 /** How long a toast stays up, in ms: errors linger longer than confirmations. */
 export function toastDuration(tone) {
-  return tone === 'error' ? 8000 : 4000;
+  return tone === 'error' || tone === 'warning' ? 8000 : 4000;
 }

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  copiedToast, signedInToast, signedOutToast, switchedToast, toastDuration,
+  copiedToast, copiedWithWarningToast, signedInToast, signedOutToast, switchedToast, toastDuration,
 } from '../js/toasts.js';
 
 test('copy toast uses the number from the backend', () => {
@@ -9,6 +9,14 @@ test('copy toast uses the number from the backend', () => {
   assert.equal(copiedToast(45), 'Copied, clears in 45 s');
   assert.equal(copiedToast(0), 'Copied');
   assert.equal(copiedToast(undefined), 'Copied');
+});
+
+test('a copy through a failed refresh says so, with the backend\'s warning', () => {
+  assert.equal(
+    copiedWithWarningToast(30, 'the refresh failed (network). Valid for 4 minutes more.'),
+    'Copied, clears in 30 s. Note: the refresh failed (network). Valid for 4 minutes more.',
+  );
+  assert.equal(toastDuration('warning'), 8000);
 });
 
 test('toasts name the account, and read well without one', () => {

@@ -2,6 +2,17 @@
 //! and `refresh` messages), and RFC 3339 or whole seconds for scripts (`export`, `status --json`).
 
 use chrono::{DateTime, Local, SecondsFormat, Utc};
+use psn_core::accounts::Fresh;
+
+/// The set handed out, after saying on stderr when it was handed out through a failed refresh
+/// (Sony down, rate limited, offline): the caller gets a token still valid for a while, and the
+/// user learns why it was not renewed.
+pub fn handed_out(fresh: Fresh) -> (String, psn_core::TokenSet) {
+    if let Some(warning) = fresh.warning(Utc::now()) {
+        eprintln!("psn-auth: warning: {warning}");
+    }
+    (fresh.account_id, fresh.set)
+}
 
 /// `2025-06-01 14:03:12 +02:00` in the local time zone.
 pub fn local_time(at: DateTime<Utc>) -> String {

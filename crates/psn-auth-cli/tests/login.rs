@@ -280,9 +280,15 @@ async fn sony_503_with_an_html_page_exits_6() {
         .stdout(predicate::str::is_empty())
         .stderr(predicate::str::contains("HTTP 503"))
         .stderr(predicate::str::contains("Your stored tokens are untouched"));
-    // They are: once Sony is back, the same set refreshes.
+    // They are: once Sony is back, the same set refreshes. A `token` right after the failure
+    // does not ask Sony again (every process pauses 15 s after a temporary failure); an
+    // explicit `refresh` does.
     rig.standin.clear_faults();
     rig.standin.configure(|c| c.access_ttl_secs = 3599);
+    let asked = rig.standin.count(Endpoint::TokenRefresh);
+    rig.run(&["token"], None).await.code(6);
+    assert_eq!(rig.standin.count(Endpoint::TokenRefresh), asked, "paused");
+    rig.run(&["refresh"], None).await.success();
     let fresh = rig.token(&[]).await;
     assert_ne!(fresh, stored);
     assert_eq!(fresh, rig.last_access());

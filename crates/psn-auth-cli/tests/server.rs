@@ -626,3 +626,85 @@ async fn serve_says_why_and_removes_the_files_when_only_a_sign_in_helps() {
     assert!(!dir.join("access_token").exists());
     assert!(error.exists(), "error.json stays: it says why");
 }
+
+/// Sony down while the access token is due: `token`, `exec` and `serve` hand out the current
+/// token while its floor is left (a quarter of its lifetime, at most a minute), with a warning
+/// naming the failure; under the floor the failure reaches the caller (exit 6) and serve's
+/// readers (error.json); all of them make one request to Sony per pause, and once Sony is back
+/// serve writes a new token.
+#[tokio::test(flavor = "multi_thread")]
+async fn through_an_outage_the_current_token_is_handed_out_down_to_its_floor() {
+    // 20-second tokens: due with 10 s left, handed out through a failure down to 5 s left.
+    let rig = Rig::with(|c| c.access_ttl_secs = 20).await;
+    let m = Machine::signed_in(&rig).await;
+    let current = rig.last_access();
+    let json = stdout(&m.run(&rig, &["token", "--json"], None).await.success());
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let expires: chrono::DateTime<chrono::Utc> =
+        json["expiresAt"].as_str().unwrap().parse().unwrap();
+    let until = |left: i64| {
+        let at = expires - chrono::Duration::seconds(left);
+        let wait = (at - chrono::Utc::now()).to_std().unwrap_or_default();
+        std::thread::sleep(wait);
+    };
+    let dir = m.path("tokens");
+    let id = rig.standin.account_id();
+    let _serve = m.serve(&rig, &dir, &[]);
+    rig.standin
+        .fail(Endpoint::TokenRefresh, psn_standin::Fault::outage());
+    let before = rig.standin.count(Endpoint::TokenRefresh);
+
+    until(8);
+    let token = m.run(&rig, &["token"], None).await.success();
+    assert_eq!(stdout(&token).trim_end(), current);
+    let said = stderr(&token);
+    assert!(said.contains("psn-auth: warning:"), "{said}");
+    assert!(said.contains("sony_unavailable"), "{said}");
+    let exec = m
+        .run(
+            &rig,
+            &exec(&[], "printf %s \"$PSN_ACCESS_TOKEN\"", ""),
+            None,
+        )
+        .await
+        .success();
+    assert_eq!(stdout(&exec), current);
+    assert!(stderr(&exec).contains("sony_unavailable"));
+    let served = std::fs::read_to_string(dir.join("access_token")).unwrap();
+    assert_eq!(served.trim_end(), current, "serve keeps the current token");
+
+    until(4);
+    let failed = m.run(&rig, &["token"], None).await.code(6);
+    assert!(
+        stderr(&failed).contains("not available"),
+        "{}",
+        stderr(&failed)
+    );
+    let error = dir.join(&id).join("error.json");
+    let wait_for = |what: &dyn Fn() -> bool, secs: u64| {
+        let started = Instant::now();
+        while !what() {
+            assert!(started.elapsed() < Duration::from_secs(secs), "timed out");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_for(&|| error.exists(), 10);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&error).unwrap()).unwrap();
+    assert_eq!(json["kind"], "sony_unavailable", "{json}");
+    assert_eq!(json["remedy"], "retry_later", "{json}");
+    assert!(!dir.join("access_token").exists());
+    assert_eq!(
+        rig.standin.count(Endpoint::TokenRefresh) - before,
+        1,
+        "serve, token and exec shared one request"
+    );
+
+    // Sony back: serve's next try writes a new token and drops error.json.
+    rig.standin.clear_faults();
+    wait_for(&|| dir.join("access_token").exists(), 45);
+    let served = std::fs::read_to_string(dir.join("access_token")).unwrap();
+    assert_ne!(served.trim_end(), current);
+    assert!(!error.exists());
+    assert_no_secret_in_files(&rig, &m);
+}

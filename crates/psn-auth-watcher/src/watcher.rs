@@ -198,15 +198,16 @@ impl Watcher {
         };
         let label = self.label(&accounts, account).await;
         let copied = match accounts.to_hand_out(Some(account), Which::Access).await {
-            Ok((_, set)) => self
+            Ok(fresh) => self
                 .inner
                 .clipboard
-                .copy_and_clear_later(set.expose(Which::Access))
+                .copy_and_clear_later(fresh.set.expose(Which::Access))
+                .map(|clear_after| (clear_after, fresh.warning(Utc::now())))
                 .map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         };
         match copied {
-            Ok(clear_after) => {
+            Ok((clear_after, warning)) => {
                 let clears = if clear_after.is_zero() {
                     String::new()
                 } else {
@@ -216,10 +217,11 @@ impl Watcher {
                     )
                 };
                 tracing::info!(account = %account, "copied");
-                tell(
-                    &format!("{label}'s access token copied"),
-                    &format!("Paste it where you need it.{clears}"),
-                );
+                let body = match warning {
+                    Some(warning) => format!("Paste it where you need it.{clears} Note: {warning}"),
+                    None => format!("Paste it where you need it.{clears}"),
+                };
+                tell(&format!("{label}'s access token copied"), &body);
             }
             Err(message) => tell(&format!("{label}'s access token was not copied"), &message),
         }

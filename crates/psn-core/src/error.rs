@@ -14,6 +14,8 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 pub use crate::kinds::{ErrorKind, Remedy};
 use crate::npsso::NpssoError;
 use crate::time::human_wait;
@@ -22,7 +24,8 @@ use crate::vault::VaultError;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What failed underneath a [`Error::Network`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NetworkFailure {
     Dns,
     Refused,
@@ -224,6 +227,43 @@ impl Error {
         match self {
             Self::RateLimited { retry_after } => *retry_after,
             _ => None,
+        }
+    }
+}
+
+/// A temporary failure of a refresh, as `accounts.json` remembers it for every process: callers
+/// that come within the pause that follows get the same failure (or the current token, by the
+/// hand-out rule) without asking Sony again, so twenty scripts and a watcher make one request
+/// per pause during an outage, not one each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TemporaryFailure {
+    RateLimited { retry_after_secs: Option<u64> },
+    SonyUnavailable { status: u16 },
+    Network { failure: NetworkFailure },
+}
+
+impl TemporaryFailure {
+    /// The failure to remember, for an error that came from Sony or the network and may pass.
+    pub fn of(error: &Error) -> Option<Self> {
+        match error {
+            Error::RateLimited { retry_after } => Some(Self::RateLimited {
+                retry_after_secs: retry_after.map(|d| d.as_secs()),
+            }),
+            Error::SonyUnavailable { status } => Some(Self::SonyUnavailable { status: *status }),
+            Error::Network { failure } => Some(Self::Network { failure: *failure }),
+            _ => None,
+        }
+    }
+
+    /// The error it was.
+    pub fn to_error(self) -> Error {
+        match self {
+            Self::RateLimited { retry_after_secs } => Error::RateLimited {
+                retry_after: retry_after_secs.map(Duration::from_secs),
+            },
+            Self::SonyUnavailable { status } => Error::SonyUnavailable { status },
+            Self::Network { failure } => Error::Network { failure },
         }
     }
 }

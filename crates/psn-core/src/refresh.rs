@@ -9,6 +9,11 @@
 //! - **Back-off**: after a temporary failure ([`Remedy::RetryLater`], or an answer that could not
 //!   be read) the next try waits for Sony's `Retry-After` when it sent one, else 30 s, doubling
 //!   after each failure up to 15 minutes.
+//! - **Through an outage**: when a due refresh fails for a temporary reason
+//!   ([`Remedy::RetryLater`]: Sony 5xx, 429, no network, a time-out) the current access token is
+//!   still handed out while at least its *floor* is left, with a warning; under that the failure
+//!   reaches the caller ([`RefreshPolicy::may_hand_out`]). The floor is `min(60 s, lifetime / 4)`:
+//!   a minute of Sony's hour-long tokens, 30 s of a two-minute one (still half its margin).
 //! - **Stop**: when only the user can fix it (a rejected refresh token, a damaged set) nothing
 //!   is tried again for that account until the user acts ([`RefreshSchedule::resume`]) or it
 //!   signs in again (its `obtained_at` changes). A locked or missing keychain stops every
@@ -37,6 +42,13 @@ pub struct RefreshPolicy {
     pub first_backoff: Duration,
     /// The longest wait after temporary failures, unless Sony asked for longer.
     pub max_backoff: Duration,
+    /// The most time left an access token handed out after its refresh failed for a temporary
+    /// reason must have (a quarter of its lifetime when that is shorter): a caller gets a token it
+    /// can still make a request with.
+    pub hand_out_floor: Duration,
+    /// After a temporary failure, how long no process asks Sony again for that set (longer when
+    /// Sony's `Retry-After` says so, up to [`max_backoff`](Self::max_backoff)).
+    pub shared_pause: Duration,
 }
 
 impl Default for RefreshPolicy {
@@ -46,6 +58,8 @@ impl Default for RefreshPolicy {
             min_interval: Duration::from_secs(30),
             first_backoff: Duration::from_secs(30),
             max_backoff: Duration::from_secs(15 * 60),
+            hand_out_floor: Duration::from_secs(60),
+            shared_pause: Duration::from_secs(15),
         }
     }
 }
@@ -78,6 +92,37 @@ impl RefreshPolicy {
         now: DateTime<Utc>,
     ) -> bool {
         self.due_at(obtained_at, access_expires_at) <= now
+    }
+
+    /// True when a token obtained at `obtained_at` and expiring at `access_expires_at`, whose
+    /// refresh just failed with `error`, may still be handed out: the failure is temporary and at
+    /// least its [`floor`](Self::floor) is left.
+    pub fn may_hand_out(
+        &self,
+        obtained_at: DateTime<Utc>,
+        access_expires_at: DateTime<Utc>,
+        error: &Error,
+        now: DateTime<Utc>,
+    ) -> bool {
+        error.remedy() == Remedy::RetryLater
+            && access_expires_at - now >= to_chrono(self.floor(obtained_at, access_expires_at))
+    }
+
+    /// The least time left on a token handed out through a temporary failure:
+    /// `min(hand_out_floor, lifetime / 4)`.
+    pub fn floor(&self, obtained_at: DateTime<Utc>, access_expires_at: DateTime<Utc>) -> Duration {
+        let lifetime = (access_expires_at - obtained_at)
+            .to_std()
+            .unwrap_or(Duration::ZERO);
+        self.hand_out_floor.min(lifetime / 4)
+    }
+
+    /// How long no process asks Sony again after a refresh failed with `error`.
+    pub fn pause_after(&self, error: &Error) -> Duration {
+        match error.retry_after() {
+            Some(wait) => wait.clamp(self.shared_pause, self.max_backoff),
+            None => self.shared_pause,
+        }
     }
 
     /// The due rule in words, from these numbers: what help texts say (`psn-auth token --help`).

@@ -165,14 +165,14 @@ async fn stale_access_token_is_refreshed_once_and_saved() {
         .await
         .unwrap();
     standin.configure(|c| c.access_ttl_secs = 3599);
-    let (_, fresh) = accounts.fresh_tokens(None).await.unwrap();
+    let fresh = accounts.fresh_tokens(None).await.unwrap().set;
     assert_eq!(standin.count(Endpoint::TokenRefresh), 1);
     assert_eq!(
         fresh.access_token.expose(),
         standin.last_access_token().unwrap()
     );
     // Now valid for an hour: no second refresh.
-    let (_, again) = accounts.fresh_tokens(None).await.unwrap();
+    let again = accounts.fresh_tokens(None).await.unwrap().set;
     assert_eq!(again, fresh);
     assert_eq!(standin.count(Endpoint::TokenRefresh), 1);
     let listed = accounts.list().await.unwrap();

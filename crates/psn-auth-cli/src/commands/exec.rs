@@ -12,7 +12,7 @@ use std::process::Command;
 use psn_core::Accounts;
 
 use crate::exit::{Exit, Failure};
-use crate::present::rfc3339;
+use crate::present::{handed_out, rfc3339};
 
 /// What `exec` ended with when CMD did not replace the process.
 pub enum Outcome {
@@ -28,7 +28,7 @@ pub async fn run(
     with_refresh_token: bool,
     argv: &[OsString],
 ) -> Result<Outcome, Failure> {
-    let (id, set) = accounts.fresh_tokens(account).await?;
+    let (id, set) = handed_out(accounts.fresh_tokens(account).await?);
     let online_id = accounts.summary(&id).await?.online_id;
     let Some((program, args)) = argv.split_first() else {
         return Ok(Outcome::Exit(Exit::Usage));

@@ -13,14 +13,14 @@ use zeroize::Zeroizing;
 use crate::cli::Format;
 use crate::exit::{Exit, Failure};
 use crate::output;
-use crate::present::rfc3339;
+use crate::present::{handed_out, rfc3339};
 
 pub async fn token(
     accounts: &Accounts,
     account: Option<&str>,
     json: bool,
 ) -> Result<Exit, Failure> {
-    let (id, set) = accounts.fresh_tokens(account).await?;
+    let (id, set) = handed_out(accounts.fresh_tokens(account).await?);
     let text = if json {
         let online_id = accounts.summary(&id).await?.online_id;
         let value = TokenJson {
@@ -55,7 +55,7 @@ pub async fn export(
     format: Format,
     account: Option<&str>,
 ) -> Result<Exit, Failure> {
-    let (_, set) = accounts.fresh_tokens(account).await?;
+    let (_, set) = handed_out(accounts.fresh_tokens(account).await?);
     output::stdout(&render(&set, format, Utc::now()))?;
     Ok(Exit::Ok)
 }

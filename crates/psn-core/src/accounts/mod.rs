@@ -27,7 +27,8 @@ pub mod settings;
 mod sign_in;
 
 pub use lock::LOCK_TIMEOUT;
+pub use refreshing::Fresh;
 pub use service::Accounts;
-pub use settings::{Settings, SettingsData};
+pub use settings::{RefreshPause, Settings, SettingsData};
 
 pub use crate::model::{AccountMeta, AccountSummary, ActiveAccount, Overview, SignedIn};

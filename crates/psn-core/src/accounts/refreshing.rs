@@ -4,37 +4,104 @@
 use chrono::{DateTime, Utc};
 
 use super::service::Accounts;
-use crate::error::Result;
+use super::settings::RefreshPause;
+use crate::error::{Error, Result, TemporaryFailure};
 use crate::model::AccountSummary;
 use crate::refresh::{Decision, Pass, RefreshSchedule};
+use crate::time::{human_wait, to_chrono};
 use crate::tokens::{TokenSet, Which};
+
+/// A set handed out by [`Accounts::fresh_tokens`]: fresh by the refresh rule, or the current
+/// one handed out through a temporary failure of its refresh.
+#[derive(Debug)]
+pub struct Fresh {
+    pub account_id: String,
+    pub set: TokenSet,
+    /// The temporary failure the current set was handed out through, if its refresh failed.
+    pub refresh_failed: Option<Error>,
+}
+
+impl Fresh {
+    /// What every front end says when it hands out a token through a failed refresh (stderr,
+    /// the log, the window's notice): the failure's kind, what happened and how long the token
+    /// handed out has left. Never a secret.
+    pub fn warning(&self, now: DateTime<Utc>) -> Option<String> {
+        let error = self.refresh_failed.as_ref()?;
+        Some(format!(
+            "the access token is due for a refresh, which failed ({}): {error} \
+             Handing out the current one, valid for {} more.",
+            error.kind(),
+            human_wait(
+                (self.set.access_expires_at - now)
+                    .to_std()
+                    .unwrap_or_default()
+            ),
+        ))
+    }
+}
 
 impl Accounts {
     /// A set whose access token is not yet due for a refresh by the
     /// [`RefreshPolicy`](crate::RefreshPolicy), refreshing first (once, across every process)
-    /// when it is.
-    pub async fn fresh_tokens(&self, account: Option<&str>) -> Result<(String, TokenSet)> {
+    /// when it is. When that refresh fails for a temporary reason and the current token still
+    /// has its [`floor`](crate::RefreshPolicy::floor) left, the current set is
+    /// handed out with the failure ([`Fresh::refresh_failed`]); otherwise the failure is
+    /// returned.
+    pub async fn fresh_tokens(&self, account: Option<&str>) -> Result<Fresh> {
         let (id, set) = self.tokens(account).await?;
         if !self.is_due(&set, Utc::now()) {
             tracing::debug!(account = %id, "access token not due for a refresh");
-            return Ok((id, set));
+            return Ok(Fresh {
+                account_id: id,
+                set,
+                refresh_failed: None,
+            });
         }
         tracing::info!(account = %id, "access token due: refreshing");
-        let set = self.refresh_locked(&id, true, Utc::now()).await?;
-        Ok((id, set))
+        match self.refresh_locked(&id, true, Utc::now()).await {
+            Ok(set) => Ok(Fresh {
+                account_id: id,
+                set,
+                refresh_failed: None,
+            }),
+            Err(e)
+                if self.policy.may_hand_out(
+                    set.obtained_at,
+                    set.access_expires_at,
+                    &e,
+                    Utc::now(),
+                ) =>
+            {
+                tracing::warn!(
+                    account = %id,
+                    kind = %e.kind(),
+                    access_expires_at = %set.access_expires_at,
+                    "refresh failed for a temporary reason: handing out the current access token"
+                );
+                Ok(Fresh {
+                    account_id: id,
+                    set,
+                    refresh_failed: Some(e),
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// The set to hand `which` out of, the same for every front end's Copy: for the access
     /// token, [`fresh_tokens`](Self::fresh_tokens) (a copied token is one a tool is about to
     /// use); for the refresh token, the stored set (nothing to refresh for it).
-    pub async fn to_hand_out(
-        &self,
-        account: Option<&str>,
-        which: Which,
-    ) -> Result<(String, TokenSet)> {
+    pub async fn to_hand_out(&self, account: Option<&str>, which: Which) -> Result<Fresh> {
         match which {
             Which::Access => self.fresh_tokens(account).await,
-            Which::Refresh => self.tokens(account).await,
+            Which::Refresh => {
+                let (account_id, set) = self.tokens(account).await?;
+                Ok(Fresh {
+                    account_id,
+                    set,
+                    refresh_failed: None,
+                })
+            }
         }
     }
 
@@ -72,17 +139,32 @@ impl Accounts {
             tracing::debug!(account = %id, "another caller refreshed meanwhile; using its set");
             return Ok(current);
         }
+        if only_if_due {
+            // Sony failed moments ago (for this or another process): do not ask again yet.
+            let data = self.read_settings().await?;
+            if let Some(pause) = data.pause(id, current.obtained_at, now) {
+                tracing::debug!(account = %id, until = %pause.until, "refresh paused after a temporary failure");
+                return Err(pause.failure.to_error());
+            }
+        }
         if current.refresh_expired(now) {
             // The local clock may be wrong: ask Sony once, which says so if it has run out.
             tracing::info!(account = %id, "refresh token expired by the local clock; asking Sony");
         }
-        let next = self.client.refresh(&current).await?;
+        let next = match self.client.refresh(&current).await {
+            Ok(next) => next,
+            Err(e) => {
+                self.pause_refreshes(id, &current, &e).await;
+                return Err(e);
+            }
+        };
         tracing::info!(account = %id, access_expires_at = %next.access_expires_at, "refreshed");
         let key = id.to_owned();
         let set = next.clone();
         self.storage(move |vault, settings| {
             vault.save(&key, &set)?;
             settings.update(|data| {
+                data.paused.retain(|p| p.account_id != key);
                 if let Some(meta) = data.accounts.iter_mut().find(|a| a.account_id == key) {
                     meta.obtained_at = set.obtained_at;
                     meta.access_expires_at = set.access_expires_at;
@@ -92,6 +174,33 @@ impl Accounts {
         })
         .await?;
         Ok(next)
+    }
+
+    /// Remembers a temporary failure of `current`'s refresh in `accounts.json`, so that no
+    /// process asks Sony again before the pause ends. Best effort: a settings file that cannot
+    /// be written costs requests, not tokens.
+    async fn pause_refreshes(&self, id: &str, current: &TokenSet, error: &Error) {
+        let Some(failure) = TemporaryFailure::of(error) else {
+            return;
+        };
+        let pause = RefreshPause {
+            account_id: id.to_owned(),
+            obtained_at: current.obtained_at,
+            until: Utc::now() + to_chrono(self.policy.pause_after(error)),
+            failure,
+        };
+        tracing::info!(account = %id, kind = %error.kind(), until = %pause.until, "refresh failed; paused");
+        let written = self
+            .storage(move |_, settings| {
+                settings.update(|data| {
+                    data.paused.retain(|p| p.account_id != pause.account_id);
+                    data.paused.push(pause);
+                })
+            })
+            .await;
+        if let Err(e) = written {
+            tracing::warn!(kind = %e.kind(), "the refresh pause could not be recorded");
+        }
     }
 
     /// One pass of a background refresher (the window's or the watcher's) over every account:
@@ -113,7 +222,8 @@ impl Accounts {
                 continue;
             }
             tracing::info!(account = %id, "background refresh");
-            let result = self.fresh_tokens(Some(id)).await;
+            // Not `fresh_tokens`: a failure here must reach the schedule, which backs off.
+            let result = self.refresh_locked(id, true, Utc::now()).await;
             let now = Utc::now();
             match result {
                 Ok(_) => {

@@ -38,6 +38,11 @@ impl Accounts {
         Self::new(client, Vault::session_only(), Settings::in_memory())
     }
 
+    /// The refresh rule it follows.
+    pub fn policy(&self) -> &RefreshPolicy {
+        &self.policy
+    }
+
     pub fn client(&self) -> &PsnClient {
         &self.client
     }

@@ -11,9 +11,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TemporaryFailure};
 use crate::fsutil::{create_private_dir, private_file};
 use crate::model::AccountMeta;
 use crate::namespace::Namespace;
@@ -39,9 +40,36 @@ pub struct SettingsData {
     /// tray" notice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hints: Vec<String>,
+    /// Refreshes that just failed for a temporary reason: until `until`, no process asks Sony
+    /// again for that set (see [`TemporaryFailure`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paused: Vec<RefreshPause>,
+}
+
+/// A pause in refreshing one account's set after a temporary failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshPause {
+    pub account_id: String,
+    /// The set whose refresh failed (a new sign-in ends the pause).
+    pub obtained_at: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub failure: TemporaryFailure,
 }
 
 impl SettingsData {
+    /// The pause in force now for `account_id`'s set obtained at `obtained_at`, if any.
+    pub fn pause(
+        &self,
+        account_id: &str,
+        obtained_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Option<&RefreshPause> {
+        self.paused
+            .iter()
+            .find(|p| p.account_id == account_id && p.obtained_at == obtained_at && now < p.until)
+    }
+
     pub fn get(&self, account_id: &str) -> Option<&AccountMeta> {
         self.accounts.iter().find(|a| a.account_id == account_id)
     }
@@ -64,6 +92,7 @@ impl SettingsData {
     /// Removes an account; if it was active, the first remaining one becomes active.
     pub fn remove(&mut self, account_id: &str) {
         self.accounts.retain(|a| a.account_id != account_id);
+        self.paused.retain(|p| p.account_id != account_id);
         if self.active.as_deref() == Some(account_id) {
             self.active = self.accounts.first().map(|a| a.account_id.clone());
         }

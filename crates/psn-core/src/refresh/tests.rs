@@ -250,3 +250,41 @@ fn the_rule_in_words_names_its_numbers() {
         "less than 5 minutes left, or half its lifetime when that is shorter"
     );
 }
+
+#[test]
+fn a_token_is_handed_out_through_a_temporary_failure_down_to_its_floor() {
+    let p = RefreshPolicy::default();
+    let hour = account(t0(), 3599);
+    let (obtained, expires) = (hour.obtained_at, hour.access_expires_at);
+    assert_eq!(p.floor(obtained, expires), Duration::from_secs(60));
+    let down = Error::SonyUnavailable { status: 503 };
+    let limited = Error::RateLimited { retry_after: None };
+    let rejected = Error::RefreshRejected;
+    // Due (under 5 minutes left) and at least a minute left: handed out.
+    assert!(p.may_hand_out(obtained, expires, &down, expires - secs(299)));
+    assert!(p.may_hand_out(obtained, expires, &limited, expires - secs(60)));
+    // Under a minute: the failure reaches the caller.
+    assert!(!p.may_hand_out(obtained, expires, &down, expires - secs(59)));
+    // Only the user can fix a rejected refresh token: never handed out around it.
+    assert!(!p.may_hand_out(obtained, expires, &rejected, expires - secs(299)));
+
+    // A two-minute token: a quarter of its lifetime, half its one-minute margin.
+    let short = account(t0(), 120);
+    assert_eq!(
+        p.floor(short.obtained_at, short.access_expires_at),
+        Duration::from_secs(30)
+    );
+}
+
+#[test]
+fn after_a_temporary_failure_processes_pause_for_sonys_wait_or_fifteen_seconds() {
+    let p = RefreshPolicy::default();
+    let down = Error::SonyUnavailable { status: 503 };
+    assert_eq!(p.pause_after(&down), Duration::from_secs(15));
+    let wait = |secs| Error::RateLimited {
+        retry_after: Some(Duration::from_secs(secs)),
+    };
+    assert_eq!(p.pause_after(&wait(120)), Duration::from_secs(120));
+    assert_eq!(p.pause_after(&wait(1)), Duration::from_secs(15));
+    assert_eq!(p.pause_after(&wait(86_400)), Duration::from_secs(15 * 60));
+}

@@ -4,8 +4,10 @@
 //! In DIR, for each account served: `<account id>/access_token` (the token alone) and
 //! `<account id>/token.json` (`token --json`'s shape), and the same two at the top for the
 //! active account. Each file is written beside its target and renamed over it, so a reader never
-//! sees a partial or empty file. When only the user can fix a refresh, `<account id>/error.json`
-//! says why and the token files go once their token expires. One serve per folder (a lock file).
+//! sees a partial or empty file. Through a temporary failure (Sony down, rate limited, offline)
+//! the current token stays served while at least a minute of it is left, the rule every hand-out
+//! follows. When only the user can fix a refresh, or under that minute, `<account id>/error.json`
+//! says why and the token files go. One serve per folder (a lock file).
 
 mod files;
 
@@ -22,7 +24,8 @@ use zeroize::Zeroizing;
 
 use crate::commands::tokens::TokenJson;
 use crate::exit::{Exit, Failure};
-use crate::present::rfc3339;
+use crate::present::{handed_out, rfc3339};
+use psn_core::time::to_chrono;
 
 const ACCESS_TOKEN: &str = "access_token";
 const TOKEN_JSON: &str = "token.json";
@@ -61,12 +64,13 @@ pub async fn run(accounts: &Accounts, options: Options) -> Result<Exit, Failure>
         only,
         on_change: options.on_change,
         written: Mutex::new(HashMap::new()),
+        failing: Mutex::new(HashMap::new()),
         refresher: Refresher::default(),
     };
     eprintln!("psn-auth: serving tokens in {}", dir.display());
     if options.once {
         for account in served.accounts().await? {
-            let (_, set) = accounts.fresh_tokens(Some(&account.account_id)).await?;
+            let (_, set) = handed_out(accounts.fresh_tokens(Some(&account.account_id)).await?);
             served.write(&account, &set)?;
         }
         return Ok(Exit::Ok);
@@ -90,15 +94,27 @@ struct Served<'a> {
     on_change: Option<String>,
     /// The `obtained_at` of the set written for each account.
     written: Mutex<HashMap<String, DateTime<Utc>>>,
+    /// Accounts whose last refresh failed (and has not succeeded since).
+    failing: Mutex<HashMap<String, ErrorJson>>,
     refresher: Refresher,
 }
 
 /// `error.json`: why an account's files are gone, and what to do.
-#[derive(Serialize)]
-struct ErrorJson<'a> {
-    kind: &'a str,
-    remedy: &'a str,
+#[derive(Debug, Clone, Serialize)]
+struct ErrorJson {
+    kind: &'static str,
+    remedy: &'static str,
     message: String,
+}
+
+impl From<&Error> for ErrorJson {
+    fn from(error: &Error) -> Self {
+        Self {
+            kind: error.kind().as_str(),
+            remedy: error.remedy().as_str(),
+            message: error.to_string(),
+        }
+    }
 }
 
 impl Served<'_> {
@@ -120,21 +136,60 @@ impl Served<'_> {
                 return None;
             }
         };
+        {
+            let mut failing = self.failing.lock().unwrap();
+            for id in &pass.refreshed {
+                failing.remove(id);
+            }
+            for (id, error, _) in &pass.failed {
+                failing.insert(id.clone(), ErrorJson::from(error));
+            }
+        }
         for (account_id, error, after) in &pass.failed {
             let served = self.only.as_ref().is_none_or(|only| only == account_id);
             if *after == AfterFailure::Stopped && served {
-                self.write_error(account_id, error);
+                self.write_error(account_id, &ErrorJson::from(error));
+            } else if served {
+                tracing::warn!(
+                    account = %account_id,
+                    kind = %error.kind(),
+                    "refresh failed for a temporary reason: serving the current token while its \
+                     floor is left"
+                );
             }
         }
         let now = Utc::now();
         let mut wake = pass.next_wake;
         for account in self.accounts().await.unwrap_or_default() {
             let id = &account.account_id;
+            let failing = self.failing.lock().unwrap().get(id).cloned();
+            // A token is served until it expires or, once its refresh is failing, until under
+            // its floor is left: the rule every hand-out follows (`RefreshPolicy::floor`).
+            let until = |set: &TokenSet| {
+                let floor = self
+                    .accounts
+                    .policy()
+                    .floor(set.obtained_at, set.access_expires_at);
+                match failing {
+                    Some(_) => set.access_expires_at - to_chrono(floor),
+                    None => set.access_expires_at,
+                }
+            };
             match self.accounts.tokens(Some(id)).await {
-                Ok((_, set)) if set.access_expires_at <= now => self.remove_account(&account),
+                Ok((_, set)) if until(&set) <= now => {
+                    // Under the floor after a temporary failure: that failure reaches the
+                    // readers, as it does `psn-auth token`'s callers.
+                    if let Some(why) = &failing {
+                        if self.written.lock().unwrap().contains_key(id) {
+                            self.write_error(id, why);
+                        }
+                    }
+                    self.remove_account(&account)
+                }
                 Ok((_, set)) => {
-                    // Files that must go when this token expires, if no refresh replaces it.
-                    let expiry = set.access_expires_at;
+                    // When the files must go, if no refresh replaces them first (a failing
+                    // refresh is retried meanwhile; the pass runs again then).
+                    let expiry = until(&set);
                     wake = Some(wake.map_or(expiry, |w| w.min(expiry)));
                     if let Err(e) = self.write(&account, &set) {
                         tracing::warn!("the token files could not be written: {e}");
@@ -199,21 +254,19 @@ impl Served<'_> {
         Ok(())
     }
 
-    fn write_error(&self, id: &str, error: &Error) {
-        let json = ErrorJson {
-            kind: error.kind().as_str(),
-            remedy: error.remedy().as_str(),
-            message: error.to_string(),
-        };
-        let mut text = serde_json::to_string_pretty(&json).expect("strings serialize");
+    fn write_error(&self, id: &str, why: &ErrorJson) {
+        let mut text = serde_json::to_string_pretty(why).expect("strings serialize");
         text.push('\n');
         let dir = self.account_dir(id);
         let written = self
             .make_dir(&dir)
             .and_then(|()| self.replace(&dir.join(ERROR_JSON), text.as_bytes()));
         match written {
+            Ok(()) if why.remedy == psn_core::Remedy::RetryLater.as_str() => {
+                tracing::warn!(account = %id, kind = why.kind, "serving paused until a refresh succeeds")
+            }
             Ok(()) => {
-                tracing::warn!(account = %id, kind = %error.kind(), "serving stopped until a new sign-in")
+                tracing::warn!(account = %id, kind = why.kind, "serving stopped until a new sign-in")
             }
             Err(e) => tracing::warn!("error.json could not be written: {e}"),
         }
