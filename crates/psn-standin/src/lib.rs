@@ -33,6 +33,8 @@ use model::Shared;
 pub struct StandIn {
     addr: SocketAddr,
     shared: Arc<Shared>,
+    /// `Some(d)`: stop listening (refusing every connection) for `d`, then listen again.
+    refuse: tokio::sync::watch::Sender<Option<std::time::Duration>>,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -47,17 +49,46 @@ impl StandIn {
         let app = server::router(shared.clone());
         let listener = tokio::net::TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
+        let (refuse, mut refusing) = tokio::sync::watch::channel(None);
         tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
+            let mut listener = Some(listener);
+            loop {
+                let l = match listener.take() {
+                    Some(l) => l,
+                    None => loop {
+                        // The port was ours a moment ago: take it back as soon as it is free.
+                        match tokio::net::TcpListener::bind(addr).await {
+                            Ok(l) => break l,
+                            Err(_) => {
+                                tokio::time::sleep(std::time::Duration::from_millis(50)).await
+                            }
+                        }
+                    },
+                };
+                let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+                let app = app.clone();
+                let server = tokio::spawn(async move {
+                    axum::serve(l, app)
+                        .with_graceful_shutdown(async {
+                            let _ = stopped.await;
+                        })
+                        .await
+                });
+                let pause = tokio::select! {
+                    _ = &mut rx => None,
+                    Ok(()) = refusing.changed() => *refusing.borrow_and_update(),
+                };
+                let _ = stop.send(());
+                let _ = server.await;
+                let Some(pause) = pause else { break };
+                tokio::time::sleep(pause).await;
+            }
         });
         Ok(Self {
             addr,
             shared,
+            refuse,
             _shutdown: tx,
         })
     }
@@ -93,6 +124,34 @@ impl StandIn {
     pub fn fail(&self, endpoint: Endpoint, fault: Fault) {
         let mut inner = self.shared.inner.lock().unwrap();
         inner.faults.entry(endpoint).or_default().push_back(fault);
+    }
+
+    /// Stops listening for `pause`: every connection is refused (open ones are closed once
+    /// their request is answered), as when Sony's servers cannot be reached.
+    pub fn refuse_for(&self, pause: std::time::Duration) {
+        let _ = self.refuse.send_replace(Some(pause));
+    }
+
+    /// Every refresh token issued to `account_id` expires now: that account's refreshes are
+    /// rejected (4151), as after a password change.
+    pub fn revoke_account(&self, account_id: &str) {
+        let mut inner = self.shared.inner.lock().unwrap();
+        let owned: Vec<String> = inner
+            .owners
+            .iter()
+            .filter(|(_, owner)| *owner == account_id)
+            .map(|(token, _)| token.clone())
+            .collect();
+        for token in owned {
+            if let Some(deadline) = inner.refresh.get_mut(&token) {
+                *deadline = 0;
+            }
+        }
+    }
+
+    /// Successful refreshes: when (Unix milliseconds) and for which account.
+    pub fn refreshes(&self) -> Vec<(i64, String)> {
+        self.shared.inner.lock().unwrap().refreshes.clone()
     }
 
     pub fn clear_faults(&self) {

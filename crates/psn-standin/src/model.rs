@@ -54,6 +54,8 @@ pub struct Recorded {
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
     pub form: Vec<(String, String)>,
+    /// When it arrived (Unix milliseconds).
+    pub at_ms: i64,
 }
 
 impl Recorded {
@@ -201,6 +203,10 @@ pub(crate) struct Inner {
     pub last_refresh: Option<String>,
     /// Every NPSSO, code and token it ever handed out, for tests that look for leaks.
     pub issued: Vec<String>,
+    /// Whose each refresh token is (the account signed in when it was issued).
+    pub owners: HashMap<String, String>,
+    /// Successful refreshes: when (Unix milliseconds), and for which account.
+    pub refreshes: Vec<(i64, String)>,
 }
 
 impl Inner {

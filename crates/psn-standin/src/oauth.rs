@@ -146,10 +146,13 @@ pub(crate) async fn token(
         if deadline <= now {
             return oauth_error("Expired refresh token", 4151);
         }
+        let owner = inner.owners.get(old).cloned().unwrap_or_default();
+        inner.refreshes.push((now_ms(), owner.clone()));
         if config.rotate_refresh_token {
             let refresh = inner.issue(mint::jwt("refresh", config.token_len));
             inner.refresh.remove(old);
             inner.refresh.insert(refresh.clone(), deadline);
+            inner.owners.insert(refresh.clone(), owner);
             (Some(refresh), deadline - now)
         } else {
             (None, deadline - now)
@@ -171,6 +174,9 @@ pub(crate) async fn token(
         inner
             .refresh
             .insert(refresh.clone(), now + config.refresh_ttl_secs);
+        inner
+            .owners
+            .insert(refresh.clone(), config.account_id.clone());
         (Some(refresh), config.refresh_ttl_secs)
     };
     let access = inner.issue(mint::jwt("access", config.token_len));
@@ -194,4 +200,10 @@ pub(crate) async fn token(
         body["refresh_token_expires_in"] = refresh_left.into();
     }
     json(StatusCode::OK, body)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }

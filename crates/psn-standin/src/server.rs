@@ -56,6 +56,9 @@ async fn preamble(State(shared): State<Arc<Shared>>, request: Request, next: Nex
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
             .collect(),
         form,
+        at_ms: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64),
     };
     if let Some(fault) = shared.record(recorded) {
         return answer_fault(fault).await;
