@@ -708,3 +708,33 @@ async fn through_an_outage_the_current_token_is_handed_out_down_to_its_floor() {
     assert!(!error.exists());
     assert_no_secret_in_files(&rig, &m);
 }
+
+/// A vault that cannot be read any more (here: damaged under serve's feet; on a desktop, a
+/// keychain restarted locked) leaves nothing to refresh with, but the token served still expires:
+/// its files go then, not never.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_removes_an_expired_token_it_can_no_longer_read() {
+    let rig = Rig::with(|c| c.access_ttl_secs = 8).await;
+    let m = Machine::signed_in(&rig).await;
+    let dir = m.path("tokens");
+    let _child = m.serve(&rig, &dir, &[]);
+    let started = Instant::now();
+    while !dir.join("access_token").exists() {
+        assert!(started.elapsed() < Duration::from_secs(20), "never served");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let vault = m.vault_dir().join("vault.age");
+    std::fs::write(&vault, b"age-encryption.org/v1\n-> X25519 damaged\n").unwrap();
+    let damaged = Instant::now();
+    while dir.join("access_token").exists() {
+        assert!(
+            damaged.elapsed() < Duration::from_secs(20),
+            "an expired token is still served"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!dir
+        .join(rig.standin.account_id())
+        .join("access_token")
+        .exists());
+}

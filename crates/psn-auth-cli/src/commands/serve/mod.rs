@@ -92,11 +92,20 @@ struct Served<'a> {
     gid: Option<u32>,
     only: Option<String>,
     on_change: Option<String>,
-    /// The `obtained_at` of the set written for each account.
-    written: Mutex<HashMap<String, DateTime<Utc>>>,
+    /// The set written for each account.
+    written: Mutex<HashMap<String, Written>>,
     /// Accounts whose last refresh failed (and has not succeeded since).
     failing: Mutex<HashMap<String, ErrorJson>>,
     refresher: Refresher,
+}
+
+/// What was written for an account: which set, until when it is valid, and whether the
+/// top-level files mirror it.
+#[derive(Debug, Clone, Copy)]
+struct Written {
+    obtained_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    top: bool,
 }
 
 /// `error.json`: why an account's files are gone, and what to do.
@@ -132,8 +141,10 @@ impl Served<'_> {
         let pass = match self.refresher.pass(self.accounts).await {
             Ok(pass) => pass,
             Err(e) => {
+                // The keychain or the settings cannot be read: nothing can be refreshed or
+                // re-read, but what was written still expires when it does.
                 tracing::warn!(kind = %e.kind(), "no refresh pass");
-                return None;
+                return self.drop_expired(Utc::now());
             }
         };
         {
@@ -198,7 +209,11 @@ impl Served<'_> {
                 Err(e) => tracing::warn!(kind = %e.kind(), "the tokens could not be read"),
             }
         }
-        wake
+        // Tokens that could not be read back (a keychain gone meanwhile) still expire.
+        match self.drop_expired(Utc::now()) {
+            Some(expiry) => Some(wake.map_or(expiry, |w| w.min(expiry))),
+            None => wake,
+        }
     }
 
     fn account_dir(&self, id: &str) -> PathBuf {
@@ -216,7 +231,8 @@ impl Served<'_> {
     /// Writes `set`'s files for `account` when it is new, and runs `--on-change`.
     fn write(&self, account: &AccountSummary, set: &TokenSet) -> Result<(), Failure> {
         let id = &account.account_id;
-        let fresh = self.written.lock().unwrap().get(id) != Some(&set.obtained_at);
+        let fresh =
+            self.written.lock().unwrap().get(id).map(|w| w.obtained_at) != Some(set.obtained_at);
         let top = self.is_top(account);
         let top_missing = top && !self.dir.join(ACCESS_TOKEN).exists();
         if !fresh && !top_missing {
@@ -243,10 +259,12 @@ impl Served<'_> {
             self.replace(&target.join(ACCESS_TOKEN), token.as_bytes())?;
             self.replace(&target.join(TOKEN_JSON), text.as_bytes())?;
         }
-        self.written
-            .lock()
-            .unwrap()
-            .insert(id.clone(), set.obtained_at);
+        let written = Written {
+            obtained_at: set.obtained_at,
+            expires_at: set.access_expires_at,
+            top,
+        };
+        self.written.lock().unwrap().insert(id.clone(), written);
         tracing::info!(account = %id, expires_at = %set.access_expires_at, "token files written");
         if fresh {
             self.on_change(account);
@@ -330,6 +348,30 @@ impl Served<'_> {
             }
             tracing::info!(account = %id, "token expired: its files were removed");
         }
+    }
+
+    /// Removes the files of every token written that has expired (when the keychain could not
+    /// be read to know better), and says when the next one expires.
+    fn drop_expired(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let mut written = self.written.lock().unwrap();
+        let expired: Vec<(String, Written)> = written
+            .iter()
+            .filter(|(_, w)| w.expires_at <= now)
+            .map(|(id, w)| (id.clone(), *w))
+            .collect();
+        for (id, w) in expired {
+            written.remove(&id);
+            let dir = self.account_dir(&id);
+            let mut paths = vec![dir.join(ACCESS_TOKEN), dir.join(TOKEN_JSON)];
+            if w.top {
+                paths.extend([self.dir.join(ACCESS_TOKEN), self.dir.join(TOKEN_JSON)]);
+            }
+            for path in paths {
+                let _ = std::fs::remove_file(path);
+            }
+            tracing::warn!(account = %id, "token expired and could not be renewed: its files were removed");
+        }
+        written.values().map(|w| w.expires_at).min()
     }
 
     /// On stop: every file this serve wrote, and the folders it leaves empty.
