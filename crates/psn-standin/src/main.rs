@@ -1,7 +1,7 @@
 //! `psn-standin`: serves the stand-in until stopped, for benchmarks and manual runs.
 //! Prints `URL <base>` and `NPSSO <value>` on stdout, one per line, then waits.
 //! `PSN_STANDIN_ACCESS_TTL_SECS` sets how long its access tokens last (`bench/serve.py`'s
-//! 2-minute tokens).
+//! 2-minute tokens), `PSN_STANDIN_REFRESH_TTL_SECS` its refresh tokens' (`bench/soak`'s hours).
 //!
 //! It reads commands on stdin, one per line, and answers each with one line (`bench/soak`'s
 //! fault schedule):
@@ -23,6 +23,12 @@ async fn main() -> std::io::Result<()> {
         .and_then(|v| v.parse().ok())
     {
         config.access_ttl_secs = secs;
+    }
+    if let Some(secs) = std::env::var("PSN_STANDIN_REFRESH_TTL_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        config.refresh_ttl_secs = secs;
     }
     let standin = psn_standin::StandIn::start_on(&bind, config).await?;
     println!("URL {}", standin.url());

@@ -72,7 +72,8 @@ impl Accounts {
                     Utc::now(),
                 ) =>
             {
-                tracing::warn!(
+                // Info: each front end says so itself (stderr, a notice), with `Fresh::warning`.
+                tracing::info!(
                     account = %id,
                     kind = %e.kind(),
                     access_expires_at = %set.access_expires_at,
