@@ -93,7 +93,10 @@ impl Watcher {
             }
         };
         for (account_id, error, after) in pass.iter().flat_map(|p| p.failed.iter()) {
-            if *after != AfterFailure::Stopped {
+            // Said once (failure_reminder remembers): what stopped, and a keychain gone, which
+            // is retried quietly but which the user may have to start again.
+            let keychain = error.remedy() == psn_core::Remedy::FixKeychain;
+            if *after != AfterFailure::Stopped && !keychain {
                 continue;
             }
             match accounts

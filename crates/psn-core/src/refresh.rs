@@ -16,8 +16,10 @@
 //!   a minute of Sony's hour-long tokens, 30 s of a two-minute one (still half its margin).
 //! - **Stop**: when only the user can fix it (a rejected refresh token, a damaged set) nothing
 //!   is tried again for that account until the user acts ([`RefreshSchedule::resume`]) or it
-//!   signs in again (its `obtained_at` changes). A locked or missing keychain stops every
-//!   account, so an unlock prompt is raised once, not once per account and minute.
+//!   signs in again (its `obtained_at` changes). A locked keychain stops every account, so an
+//!   unlock prompt is raised once, not once per account and minute; a keychain that was gone or
+//!   not answering (restarted by a desktop update) holds every account back and is tried again
+//!   with the temporary failures' back-off.
 //!
 //! Every method takes `now`, so the whole policy is tested with an injected clock.
 
@@ -179,16 +181,21 @@ struct AccountState {
 pub struct RefreshSchedule {
     policy: RefreshPolicy,
     accounts: HashMap<String, AccountState>,
-    /// The keychain needs the user (locked, prompt dismissed, missing): it is shared, so every
-    /// account waits, and the unlock prompt is not raised again for each of them.
-    keychain: Option<ErrorKind>,
+    /// The keychain failed: it is shared, so every account waits, and an unlock prompt is not
+    /// raised again for each of them. A locked one (or a dismissed prompt) waits for the user;
+    /// one that was gone or not answering (a desktop update restarting it) is tried again at
+    /// the time kept here, backing off like a temporary failure.
+    keychain: Option<(ErrorKind, Option<DateTime<Utc>>)>,
+    keychain_failures: u32,
 }
 
 impl RefreshSchedule {
     /// What to do about `account` at `now`.
     pub fn decide(&self, account: &AccountSummary, now: DateTime<Utc>) -> Decision {
-        if let Some(kind) = self.keychain {
-            return Decision::Stopped(kind);
+        match self.keychain {
+            Some((kind, None)) => return Decision::Stopped(kind),
+            Some((_, Some(retry))) if now < retry => return Decision::WaitUntil(retry),
+            _ => {}
         }
         let state = self.accounts.get(&account.account_id);
         if let Some((kind, _)) = state
@@ -233,6 +240,8 @@ impl RefreshSchedule {
 
     /// A refresh of `account_id` succeeded.
     pub fn succeeded(&mut self, account_id: &str, now: DateTime<Utc>) {
+        self.keychain = None;
+        self.keychain_failures = 0;
         self.accounts.insert(
             account_id.to_owned(),
             AccountState {
@@ -259,9 +268,15 @@ impl RefreshSchedule {
                 state.not_before = Some(at);
                 AfterFailure::RetryAt(at)
             }
-            Remedy::FixKeychain => {
-                self.keychain = Some(error.kind());
+            Remedy::FixKeychain if error.kind() == ErrorKind::KeychainLocked => {
+                self.keychain = Some((error.kind(), None));
                 AfterFailure::Stopped
+            }
+            Remedy::FixKeychain => {
+                self.keychain_failures = self.keychain_failures.saturating_add(1);
+                let at = later(now, policy.backoff(self.keychain_failures, None));
+                self.keychain = Some((error.kind(), Some(at)));
+                AfterFailure::RetryAt(at)
             }
             Remedy::NewNpsso | Remedy::FixInput => {
                 state.stopped = Some((error.kind(), account.obtained_at));
@@ -274,6 +289,7 @@ impl RefreshSchedule {
     /// the back-off for `account_id`.
     pub fn resume(&mut self, account_id: &str) {
         self.keychain = None;
+        self.keychain_failures = 0;
         if let Some(state) = self.accounts.get_mut(account_id) {
             state.stopped = None;
             state.failures = 0;
@@ -284,6 +300,7 @@ impl RefreshSchedule {
     /// The user acted on the keychain (unlocked it, chose another): every account may try again.
     pub fn keychain_resumed(&mut self) {
         self.keychain = None;
+        self.keychain_failures = 0;
     }
 
     /// Forgets accounts that are gone.

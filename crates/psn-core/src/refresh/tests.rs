@@ -288,3 +288,31 @@ fn after_a_temporary_failure_processes_pause_for_sonys_wait_or_fifteen_seconds()
     assert_eq!(p.pause_after(&wait(1)), Duration::from_secs(15));
     assert_eq!(p.pause_after(&wait(86_400)), Duration::from_secs(15 * 60));
 }
+
+/// A keychain restarted under a running watcher or `serve` (gone for a moment): every account
+/// waits, then is tried again with the temporary failures' back-off, without anyone acting.
+#[test]
+fn a_keychain_that_was_gone_is_tried_again_after_a_back_off() {
+    let mut s = RefreshSchedule::default();
+    let a = account(t0(), 3599);
+    let mut b = account(t0(), 3599);
+    b.account_id = "43".into();
+    let now = t0() + secs(3400);
+    let gone = Error::Vault(VaultError::Unavailable {
+        reason: "no Secret Service".into(),
+    });
+    assert_eq!(s.failed(&a, &gone, now), AfterFailure::RetryAt(now + secs(30)));
+    assert_eq!(s.decide(&b, now + secs(1)), Decision::WaitUntil(now + secs(30)));
+    assert_eq!(
+        s.next_wake(&[a.clone(), b.clone()], now + secs(1)),
+        Some(now + secs(30))
+    );
+    assert_eq!(s.decide(&b, now + secs(30)), Decision::Refresh);
+    // Gone again: the wait doubles; a success ends it.
+    assert_eq!(
+        s.failed(&b, &gone, now + secs(30)),
+        AfterFailure::RetryAt(now + secs(90))
+    );
+    s.succeeded("42", now + secs(90));
+    assert_eq!(s.decide(&b, now + secs(91)), Decision::Refresh);
+}

@@ -283,6 +283,9 @@ impl Served<'_> {
             Ok(()) if why.remedy == psn_core::Remedy::RetryLater.as_str() => {
                 tracing::warn!(account = %id, kind = why.kind, "serving paused until a refresh succeeds")
             }
+            Ok(()) if why.remedy == psn_core::Remedy::FixKeychain.as_str() => {
+                tracing::warn!(account = %id, kind = why.kind, "serving stopped until the keychain or vault is fixed")
+            }
             Ok(()) => {
                 tracing::warn!(account = %id, kind = why.kind, "serving stopped until a new sign-in")
             }
