@@ -3,9 +3,11 @@
 //!
 //! The window (label [`LABEL`]) shows remote content and gets nothing of the app: no
 //! capability names it, so its pages cannot call a command, and on Linux its pages find no
-//! trace of Tauri's IPC at all ([`load_first_page`]); it may only show Sony's and
-//! PlayStation's sign-in hosts (`Endpoints::sign_in_window_allows`; other links open in the
-//! user's browser, and it never opens windows of its own); its title names the host it is on;
+//! trace of Tauri's IPC at all ([`load_first_page`]); where it may go, which cookie it reads and
+//! what opens in the browser are the library's rules (`psn_core::sign_in_window`): Sony's and
+//! PlayStation's hosts at the top level, challenge services in frames, anything else blocked
+//! (shown in the title, logged, never sent to the browser), and only a link the user clicked
+//! opens the browser; it never opens windows of its own; its title names the host it is on;
 //! and it is incognito: its cookies live in memory and end with it, so no NPSSO is left in
 //! WebKit's folders. After each page load a thread reads the cookie store for the auth base
 //! (HttpOnly cookies included); as soon as an `npsso` cookie is there, the window closes and
@@ -32,6 +34,7 @@ use crate::main_window::MAIN;
 use crate::sign_in::{exchange, SignIn};
 use crate::view::SignInView;
 use psn_core::refresher::Refresher;
+use psn_core::sign_in_window::Place;
 use psn_core::Remedy;
 
 pub const LABEL: &str = "sony-sign-in";
@@ -101,6 +104,9 @@ pub async fn sign_in_here<R: Runtime>(
 
     let nav_app = app.clone();
     let nav_endpoints = endpoints.clone();
+    let load_endpoints = endpoints.clone();
+    let popup_endpoints = endpoints.clone();
+    let cookie_endpoints = endpoints.clone();
     let popup_app = app.clone();
     let load_settled = settled.clone();
     let load_account = account_id.clone();
@@ -115,21 +121,22 @@ pub async fn sign_in_here<R: Runtime>(
         .center()
         .incognito(true)
         .user_agent(USER_AGENT)
+        // Frames arrive here too, so this is the frames' rule; the page itself is held to the
+        // top level's in `on_page_load`. A script's redirect or frame never opens the browser.
         .on_navigation(move |url| {
-            if nav_endpoints.sign_in_window_allows(url) {
+            if nav_endpoints.sign_in_window_allows(url, Place::Frame) {
                 return true;
             }
-            tracing::info!(
-                host = url.host_str().unwrap_or(""),
-                "sign-in window: a page outside Sony's sign-in opens in the browser"
-            );
-            if matches!(url.scheme(), "http" | "https") {
-                let _ = open_in_browser(&nav_app, url.as_str());
-            }
+            blocked(&nav_app, url);
             false
         })
+        // A new window comes from a click: WebKit lets no script open one without a gesture.
         .on_new_window(move |url, _features| {
-            if matches!(url.scheme(), "http" | "https") {
+            if popup_endpoints.sign_in_window_opens_in_browser(&url, true) {
+                tracing::info!(
+                    host = url.host_str().unwrap_or(""),
+                    "sign-in window: a link clicked opens in the browser"
+                );
                 let _ = open_in_browser(&popup_app, url.as_str());
             }
             NewWindowResponse::Deny
@@ -146,6 +153,14 @@ pub async fn sign_in_here<R: Runtime>(
             }
         })
         .on_page_load(move |window, payload| {
+            if !load_endpoints.sign_in_window_allows(payload.url(), Place::Top) {
+                blocked(window.app_handle(), payload.url());
+                let _ = window.navigate(Url::parse("about:blank").expect("a valid URL"));
+                return;
+            }
+            if payload.url().as_str() == "about:blank" {
+                return; // the first, empty page, or a blocked one (its title says so)
+            }
             let _ = window.set_title(&title_for(payload.url()));
             if payload.event() != PageLoadEvent::Finished {
                 return;
@@ -160,7 +175,10 @@ pub async fn sign_in_here<R: Runtime>(
                 load_account.clone(),
             );
             // Off the event loop: reading cookies from a handler deadlocks on Windows.
-            std::thread::spawn(move || read_npsso(window, cookie_url, settled, account));
+            let endpoints = cookie_endpoints.clone();
+            std::thread::spawn(move || {
+                read_npsso(window, &endpoints, cookie_url, settled, account)
+            });
         })
         .build()
         .map_err(|e| {
@@ -225,6 +243,11 @@ fn load_first_page<R: Runtime>(window: &WebviewWindow<R>, url: Url) -> tauri::Re
         window.with_webview(move |webview| {
             use webkit2gtk::{UserContentManagerExt, WebViewExt};
             let webview = webview.inner();
+            // No window from a script: a new window is a click (see `on_new_window`).
+            if let Some(settings) = WebViewExt::settings(&webview) {
+                use webkit2gtk::SettingsExt;
+                settings.set_javascript_can_open_windows_automatically(false);
+            }
             match webview.user_content_manager() {
                 Some(manager) => {
                     manager.remove_all_scripts();
@@ -243,6 +266,21 @@ fn load_first_page<R: Runtime>(window: &WebviewWindow<R>, url: Url) -> tauri::Re
     }
 }
 
+/// A navigation or frame the window does not show: said in its title and the log, never sent
+/// to the browser (a script could otherwise push any address there).
+fn blocked<R: Runtime>(app: &AppHandle<R>, url: &Url) {
+    let host = url.host_str().unwrap_or(url.scheme());
+    tracing::info!(
+        host,
+        "sign-in window: blocked a page outside Sony's sign-in"
+    );
+    if let Some(window) = app.get_webview_window(LABEL) {
+        let _ = window.set_title(&format!(
+            "Blocked {host} - Sign in to PlayStation - PSN Auth"
+        ));
+    }
+}
+
 /// Ends the attempt once: closes the window and tells the main window how it ended.
 fn settle<R: Runtime>(window: &WebviewWindow<R>, settled: &AtomicBool, outcome: Outcome) {
     if settled.swap(true, Ordering::AcqRel) {
@@ -256,6 +294,7 @@ fn settle<R: Runtime>(window: &WebviewWindow<R>, settled: &AtomicBool, outcome: 
 /// Reads the auth base's cookies; with an `npsso` there, closes the window and signs in.
 fn read_npsso<R: Runtime>(
     window: WebviewWindow<R>,
+    endpoints: &psn_core::Endpoints,
     cookie_url: Url,
     settled: Arc<AtomicBool>,
     account: Option<String>,
@@ -267,9 +306,10 @@ fn read_npsso<R: Runtime>(
             return;
         }
     };
+    // Only Sony's own cookie: HttpOnly, for the auth host (`accepts_npsso_cookie`).
     let Some(npsso) = cookies
         .iter()
-        .find(|c| c.name() == "npsso")
+        .find(|c| endpoints.accepts_npsso_cookie(c.name(), c.domain(), c.http_only() == Some(true)))
         .and_then(|c| psn_core::parse_npsso(c.value()).ok())
     else {
         return;

@@ -105,11 +105,20 @@ impl Run {
     }
 
     /// The settings file of the stand-in's namespace (overrides keep their accounts apart).
-    fn accounts_file(&self, standin: &StandIn) -> String {
-        let endpoints = Endpoints::from_vars(Some(&standin.url()), Some(&standin.url())).unwrap();
+    /// The stand-in's `accounts.json`, in the namespace of the overrides given (and
+    /// `PSN_AUTH_SIGNIN_URL`, an override too, when `sign_in_page` is given).
+    fn accounts_file_with(&self, standin: &StandIn, sign_in_page: Option<&str>) -> String {
+        let endpoints = Endpoints::from_vars(Some(&standin.url()), Some(&standin.url()))
+            .unwrap()
+            .with_sign_in_window_page(sign_in_page)
+            .unwrap();
         let dir = Namespace::for_endpoints(&endpoints).service();
         std::fs::read_to_string(self.config_home.path().join(dir).join("accounts.json"))
             .unwrap_or_default()
+    }
+
+    fn accounts_file(&self, standin: &StandIn) -> String {
+        self.accounts_file_with(standin, None)
     }
 }
 
@@ -489,15 +498,13 @@ async fn sign_in_here_reads_the_npsso_in_rust() {
     let standin = StandIn::start(Config::default()).await.unwrap();
     let scratch = tempfile::tempdir().unwrap();
     let (data, cache) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let page = format!("{}/signin?auto=1", standin.url());
     let run = start_run_with(
         &standin,
         "light",
         scratch.path(),
         &[
-            (
-                "PSN_AUTH_SIGNIN_URL",
-                format!("{}/signin?auto=1", standin.url()),
-            ),
+            ("PSN_AUTH_SIGNIN_URL", page.clone()),
             ("XDG_DATA_HOME", data.path().display().to_string()),
             ("XDG_CACHE_HOME", cache.path().display().to_string()),
         ],
@@ -513,8 +520,11 @@ async fn sign_in_here_reads_the_npsso_in_rust() {
     assert_eq!(standin.count(Endpoint::TokenCode), 1);
     assert_eq!(s.window_count().await, 1, "the sign-in window closed");
     let id = standin.account_id();
-    assert!(run.accounts_file(&standin).contains(&id));
-    let endpoints = Endpoints::from_vars(Some(&standin.url()), Some(&standin.url())).unwrap();
+    assert!(run.accounts_file_with(&standin, Some(&page)).contains(&id));
+    let endpoints = Endpoints::from_vars(Some(&standin.url()), Some(&standin.url()))
+        .unwrap()
+        .with_sign_in_window_page(Some(&page))
+        .unwrap();
     let service = Namespace::for_endpoints(&endpoints).service();
     let head = psn_core::vault::KeychainStore::new(&service)
         .get(&format!("{id}/head"))
@@ -527,6 +537,48 @@ async fn sign_in_here_reads_the_npsso_in_rust() {
         &standin.npsso(),
     );
     assert!(left.is_empty(), "the NPSSO was left on disk: {left:?}");
+}
+
+/// The third audit: a page on an allowed origin cannot sign the app in with a cookie it set
+/// from script (not HttpOnly), and its frame outside Sony's and its redirect without a click
+/// are blocked in the window, never sent to the user's browser.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hostile_page_in_the_sign_in_window_cannot_sign_in_or_open_the_browser() {
+    if !ready() {
+        return;
+    }
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let standin = StandIn::start(Config::default()).await.unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let run = start_run_with(
+        &standin,
+        "light",
+        scratch.path(),
+        &[("PSN_AUTH_SIGNIN_URL", format!("{}/hostile", standin.url()))],
+    );
+    let s = run.session().await;
+    s.click(&s.visible("sign-in-here").await).await;
+    eventually("the hostile page to load", || async {
+        standin
+            .requests()
+            .iter()
+            .any(|r| r.path == "/hostile")
+            .then_some(())
+    })
+    .await;
+    // Its redirect comes after 1.5 s; give it, and a cookie read after it, time.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let opened = std::fs::read_to_string(&run.opened).unwrap_or_default();
+    assert!(
+        !opened.contains("example.com") && !opened.contains("example.org"),
+        "a script sent the browser somewhere: {opened}"
+    );
+    assert_eq!(
+        standin.count(Endpoint::Authorize),
+        0,
+        "a cookie set by script signed the app in"
+    );
+    s.quit().await;
 }
 
 /// Closing the sign-in window before signing in brings the wizard back with the reason and

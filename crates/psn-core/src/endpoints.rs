@@ -45,21 +45,6 @@ pub const WINDOW_SIGN_IN_PAGE: &str = "https://web.np.playstation.com/api/sessio
     redirect_uri=https://io.playstation.com/central/auth/login%3FpostSignInURL=https://www.playstation.com/home\
     %26cancelURL=https://www.playstation.com/home&smcid=web:pdc";
 
-/// Hosts the sign-in window may show, with their subdomains, over https: Sony's and
-/// PlayStation's, and the challenge services their sign-in page may frame (a frame's load is a
-/// navigation too). Anything else opens in the user's browser instead.
-const SIGN_IN_WINDOW_DOMAINS: [&str; 9] = [
-    "sony.com",
-    "playstation.com",
-    "playstation.net",
-    "sonyentertainmentnetwork.com",
-    "hcaptcha.com",
-    "recaptcha.net",
-    "google.com",
-    "gstatic.com",
-    "arkoselabs.com",
-];
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
     /// Host of `/api/authz/v3/oauth/authorize` and `/api/authz/v3/oauth/token`.
@@ -115,11 +100,14 @@ impl Endpoints {
         .with_sign_in_window_page(std::env::var(ENV_SIGNIN_URL).ok().as_deref())
     }
 
-    /// Replaces the sign-in window's start page (`PSN_AUTH_SIGNIN_URL`). Tokens still come
-    /// from the auth base, so the namespace does not change.
+    /// Replaces the sign-in window's start page (`PSN_AUTH_SIGNIN_URL`). It is an override
+    /// like the others: named in the banner and the warnings, and its accounts kept in a
+    /// namespace of their own, since the page signed in on decides whose NPSSO is read.
     pub fn with_sign_in_window_page(mut self, url: Option<&str>) -> Result<Self> {
         if let Some(url) = url.filter(|s| !s.trim().is_empty()) {
-            self.sign_in_window_override = Some(parse_override(ENV_SIGNIN_URL, url)?);
+            let url = parse_override(ENV_SIGNIN_URL, url)?;
+            self.overrides.push(format!("{ENV_SIGNIN_URL}={url}"));
+            self.sign_in_window_override = Some(url);
         }
         Ok(self)
     }
@@ -166,28 +154,6 @@ impl Endpoints {
         }
     }
 
-    /// Whether the sign-in window may show `url`: Sony's and PlayStation's hosts (and the
-    /// challenge services they frame) over https, and the origins of the overrides in force.
-    pub fn sign_in_window_allows(&self, url: &Url) -> bool {
-        let same_origin = |base: &Url| base.origin() == url.origin();
-        if same_origin(&self.auth_base)
-            || self
-                .sign_in_window_override
-                .as_ref()
-                .is_some_and(same_origin)
-        {
-            return true;
-        }
-        let Some(host) = url.host_str() else {
-            return url.scheme() == "about";
-        };
-        url.scheme() == "https"
-            && SIGN_IN_WINDOW_DOMAINS.iter().any(|domain| {
-                host.eq_ignore_ascii_case(domain)
-                    || host.to_ascii_lowercase().ends_with(&format!(".{domain}"))
-            })
-    }
-
     /// Where the sign-in window's `npsso` cookie is read: the auth base, whose
     /// `/api/v1/ssocookie` reads the same cookie.
     pub fn npsso_cookie_url(&self) -> Url {
@@ -200,7 +166,7 @@ impl Endpoints {
         join(&self.auth_base, ssocookie_path!())
     }
 
-    fn is_sony_auth(&self) -> bool {
+    pub(crate) fn is_sony_auth(&self) -> bool {
         self.auth_base.as_str().trim_end_matches('/') == SONY_AUTH_BASE
     }
 
@@ -275,55 +241,6 @@ pub(crate) fn parse_override(name: &str, value: &str) -> Result<Url> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_sign_in_window_stays_on_sony_and_the_overrides() {
-        let sony = Endpoints::sony();
-        let allows = |e: &Endpoints, u: &str| e.sign_in_window_allows(&Url::parse(u).unwrap());
-        assert_eq!(
-            sony.sign_in_window_page().host_str(),
-            Some("web.np.playstation.com")
-        );
-        assert!(allows(
-            &sony,
-            "https://my.account.sony.com/sonyacct/signin/"
-        ));
-        assert!(allows(&sony, "https://www.playstation.com/home"));
-        assert!(allows(
-            &sony,
-            "https://ca.account.sony.com/api/v1/ssocookie"
-        ));
-        assert!(allows(&sony, "about:blank"));
-        assert!(!allows(&sony, "http://my.account.sony.com/"), "https only");
-        assert!(!allows(&sony, "https://evilsony.com/"));
-        assert!(!allows(&sony, "https://sony.com.evil.test/"));
-        assert!(!allows(&sony, "https://example.com/"));
-        assert!(!allows(&sony, "http://127.0.0.1:9/"));
-
-        let standin = Endpoints::single("http://127.0.0.1:4000").unwrap();
-        assert_eq!(
-            standin.sign_in_window_page().as_str(),
-            "http://127.0.0.1:4000/signin"
-        );
-        assert!(allows(&standin, "http://127.0.0.1:4000/signed-in"));
-        assert!(!allows(&standin, "http://127.0.0.1:4001/"));
-
-        let replaced = Endpoints::sony()
-            .with_sign_in_window_page(Some("http://127.0.0.1:5000/signin?auto=1"))
-            .unwrap();
-        assert_eq!(
-            replaced.sign_in_window_page().as_str(),
-            "http://127.0.0.1:5000/signin?auto=1"
-        );
-        assert!(allows(&replaced, "http://127.0.0.1:5000/signed-in"));
-        assert_eq!(
-            replaced.npsso_cookie_url().as_str(),
-            "https://ca.account.sony.com/"
-        );
-        assert!(Endpoints::sony()
-            .with_sign_in_window_page(Some("http://example.com/"))
-            .is_err());
-    }
 
     #[test]
     fn overrides_accept_https_and_loopback_http_only() {

@@ -31,6 +31,7 @@ pub mod refresh;
 pub mod refresher;
 pub mod reminders;
 pub mod secret;
+pub mod sign_in_window;
 pub mod time;
 pub mod tokens;
 pub mod transfer;

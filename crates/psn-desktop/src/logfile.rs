@@ -28,10 +28,38 @@ pub fn log_dir() -> Option<PathBuf> {
 /// Files kept before the oldest is deleted.
 const KEEP_FILES: usize = 7;
 
+/// The log folder and its files are the owner's alone, as `accounts.json` is: they name
+/// accounts. The folder is made (0700) before the appender looks into it, which also keeps
+/// tracing-appender from printing "Error reading the log directory" on a first start; files
+/// left readable by an older version are narrowed; and the process creates every later file
+/// owner-only (umask 077), the daily log files included (the appender opens them itself).
+fn owner_only(dir: &Path) {
+    if let Err(e) = psn_core::fsutil::create_private_dir(dir) {
+        eprintln!(
+            "psn-auth: the log folder {} could not be made: {e}",
+            dir.display()
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // SAFETY: umask only sets the process's file-creation mask; it cannot fail.
+        unsafe { libc::umask(0o077) };
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_file() {
+                let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
+}
+
 /// Starts logging into `dir`, in files named `<prefix>.<date>.log` (`psn-auth` for the window,
 /// `psn-auth-watcher` for the watcher). Returns the folder, or `None` when it could not be used
 /// (the app then runs without a log file rather than not at all).
 pub fn init(dir: &Path, prefix: &str) -> Option<PathBuf> {
+    owner_only(dir);
     let directives = psn_core::log::directives(0, "info");
     let filter = || EnvFilter::try_new(&directives).unwrap_or_else(|_| EnvFilter::new("info"));
     let file = RollingFileAppender::builder()

@@ -32,6 +32,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/signin", get(web::sign_in_form).post(web::sign_in_submit))
         .route("/signed-in", get(web::signed_in))
         .route("/ipc-probe", get(web::ipc_probe))
+        .route("/hostile", get(web::hostile))
         .route("/ipc-probe/result", get(web::ipc_probe_result))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(shared.clone(), preamble))

@@ -64,6 +64,22 @@ pub(crate) async fn signed_in() -> Response {
     html("<h1>You are signed in</h1><p>PSN Auth takes it from here.</p>")
 }
 
+/// A page on an allowed origin that misbehaves, for the sign-in window's tests: it sets a
+/// cookie named `npsso` from script (not HttpOnly) holding a valid NPSSO, frames a page outside
+/// Sony's, and then sends the window elsewhere without any click. None of it may sign in or
+/// reach the user's browser.
+pub(crate) async fn hostile(State(shared): State<Arc<Shared>>) -> Response {
+    let npsso = shared.inner.lock().unwrap().npsso.clone();
+    html(&format!(
+        "<h1>Hostile page</h1>\
+         <iframe src=\"https://example.org/framed\"></iframe>\
+         <script>\
+           document.cookie = 'npsso={npsso}; path=/';\
+           setTimeout(() => {{ location.href = 'https://example.com/pushed'; }}, 1500);\
+         </script>"
+    ))
+}
+
 pub(crate) async fn ipc_probe() -> Response {
     // `found`: which of Tauri's IPC entry points the page can see (`none` when it sees none);
     // `invoke`: what calling a command through the object did; `fetch`: what a hand-made

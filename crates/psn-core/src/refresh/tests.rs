@@ -301,8 +301,14 @@ fn a_keychain_that_was_gone_is_tried_again_after_a_back_off() {
     let gone = Error::Vault(VaultError::Unavailable {
         reason: "no Secret Service".into(),
     });
-    assert_eq!(s.failed(&a, &gone, now), AfterFailure::RetryAt(now + secs(30)));
-    assert_eq!(s.decide(&b, now + secs(1)), Decision::WaitUntil(now + secs(30)));
+    assert_eq!(
+        s.failed(&a, &gone, now),
+        AfterFailure::RetryAt(now + secs(30))
+    );
+    assert_eq!(
+        s.decide(&b, now + secs(1)),
+        Decision::WaitUntil(now + secs(30))
+    );
     assert_eq!(
         s.next_wake(&[a.clone(), b.clone()], now + secs(1)),
         Some(now + secs(30))
