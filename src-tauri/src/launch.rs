@@ -16,7 +16,7 @@ impl Launch {
     /// From the command line and environment: `--demo`, `PSN_AUTH_BASE_URL`,
     /// `PSN_API_BASE_URL`.
     pub fn from_args(args: &[String]) -> Result<Self, String> {
-        if args.iter().any(|a| a == "--demo") {
+        if psn_desktop::processes::Invocation::demo(args) {
             let standin =
                 tauri::async_runtime::block_on(StandIn::start(psn_standin::Config::demo()))
                     .map_err(|e| format!("could not start the demo stand-in: {e}"))?;

@@ -36,7 +36,7 @@ pub mod view;
 use psn_core::refresher::Refresher;
 use psn_core::{Accounts, PsnClient};
 use psn_desktop::clipboard::SecretClipboard;
-use psn_desktop::processes::{wizard_for_arg, BACKGROUND_ARG, QUIT_ARG};
+use psn_desktop::processes::{Invocation, BACKGROUND_ARG};
 use tauri::{Manager, Runtime};
 
 pub use accounts::AppAccounts;
@@ -116,12 +116,14 @@ pub fn run() {
     startup::mark_process_start();
     startup::prefer_cpu_rendering_without_gpu();
     let args: Vec<String> = std::env::args().collect();
-    if args.iter().any(|a| a == BACKGROUND_ARG) {
-        handover::start_watcher_and_exit();
-    }
-    if args.iter().any(|a| a == QUIT_ARG) {
-        quit_running_window();
-        return;
+    let invocation = Invocation::parse(&args);
+    match invocation {
+        Invocation::Background => handover::start_watcher_and_exit(),
+        Invocation::Quit => {
+            quit_running_window();
+            return;
+        }
+        Invocation::Window | Invocation::WizardFor(_) => {}
     }
     let mut services = match Launch::from_args(&args).and_then(Services::new) {
         Ok(services) => services,
@@ -130,7 +132,11 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    services.wizard = main_window::WizardRequest::new(wizard_for_arg(&args));
+    let wizard_for = match invocation {
+        Invocation::WizardFor(account) => Some(account),
+        _ => None,
+    };
+    services.wizard = main_window::WizardRequest::new(wizard_for);
     window(services);
 }
 

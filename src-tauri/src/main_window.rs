@@ -3,7 +3,7 @@
 
 use std::sync::Mutex;
 
-use psn_desktop::processes::{wizard_for_arg, QUIT_ARG};
+use psn_desktop::processes::Invocation;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::ipc::OPEN_WIZARD;
@@ -55,13 +55,15 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
 /// A second launch reached the window process: `--quit` closes it, `--wizard-for ID` opens the
 /// wizard for that account, anything else shows the window.
 pub fn second_launch<R: Runtime>(app: &AppHandle<R>, args: &[String]) {
-    if args.iter().any(|a| a == QUIT_ARG) {
-        tracing::info!("asked to quit");
-        app.exit(0);
-        return;
-    }
-    show_main(app);
-    if let Some(account) = wizard_for_arg(args) {
-        let _ = app.emit_to(MAIN, OPEN_WIZARD, account);
+    match Invocation::parse(args) {
+        Invocation::Quit => {
+            tracing::info!("asked to quit");
+            app.exit(0);
+        }
+        Invocation::WizardFor(account) => {
+            show_main(app);
+            let _ = app.emit_to(MAIN, OPEN_WIZARD, account);
+        }
+        Invocation::Window | Invocation::Background => show_main(app),
     }
 }

@@ -28,21 +28,64 @@ pub const QUIT_ARG: &str = "--quit";
 /// Opens the window on the wizard for an account (a clicked reminder).
 pub const WIZARD_FOR_ARG: &str = "--wizard-for";
 
-/// The account named by `--wizard-for ID` (or `--wizard-for=ID`) in `args`.
-pub fn wizard_for_arg(args: &[String]) -> Option<String> {
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        if arg == WIZARD_FOR_ARG {
-            return it.next().cloned();
-        }
-        if let Some(id) = arg
-            .strip_prefix(WIZARD_FOR_ARG)
-            .and_then(|r| r.strip_prefix('='))
-        {
-            return Some(id.to_owned());
-        }
+/// Runs the demo (a stand-in for Sony inside the app); combines with any form below.
+pub const DEMO_ARG: &str = "--demo";
+
+/// What the window binary was started (or, as a second launch, asked) to do. Read once from the
+/// whole argument list by [`Invocation::parse`]: each form is matched exactly, so an account id
+/// can never turn into another argument (`--wizard-for --quit` does not quit), and a list
+/// that is none of them just shows the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invocation {
+    /// No arguments (or unknown ones): show the window.
+    Window,
+    /// [`BACKGROUND_ARG`]: start the watcher and exit (start at login).
+    Background,
+    /// [`QUIT_ARG`]: close a running window.
+    Quit,
+    /// [`WIZARD_FOR_ARG`] `ID` or `--wizard-for=ID`: the wizard for that account.
+    WizardFor(String),
+}
+
+impl Invocation {
+    /// Reads `args` as the process got them (the program first). On Windows a second launch's
+    /// arguments reach the first through a channel that joins them with `|`; an id with a `|`
+    /// (or any character an account id never has) is refused, so it cannot be split into more.
+    pub fn parse(args: &[String]) -> Self {
+        let rest: Vec<&str> = args
+            .iter()
+            .skip(1)
+            .map(String::as_str)
+            .filter(|a| *a != DEMO_ARG)
+            .collect();
+        let account = |id: &str| {
+            let valid = !id.is_empty()
+                && !id.starts_with('-')
+                && id.len() <= 64
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            valid.then(|| Self::WizardFor(id.to_owned()))
+        };
+        let parsed = match rest.as_slice() {
+            [] => Some(Self::Window),
+            [arg] if *arg == BACKGROUND_ARG => Some(Self::Background),
+            [arg] if *arg == QUIT_ARG => Some(Self::Quit),
+            [arg, id] if *arg == WIZARD_FOR_ARG => account(id),
+            [arg] => arg
+                .strip_prefix(WIZARD_FOR_ARG)
+                .and_then(|r| r.strip_prefix('='))
+                .and_then(account),
+            _ => None,
+        };
+        parsed.unwrap_or_else(|| {
+            tracing::info!(count = rest.len(), "arguments not understood: showing the window");
+            Self::Window
+        })
     }
-    None
+
+    /// Whether `--demo` was given.
+    pub fn demo(args: &[String]) -> bool {
+        args.iter().skip(1).any(|a| a == DEMO_ARG)
+    }
 }
 
 /// `name` (with `.exe` on Windows) in the folder of the running binary.
@@ -92,19 +135,45 @@ pub fn open_window(account: Option<&str>) {
 mod tests {
     use super::*;
 
+    fn parse(a: &[&str]) -> Invocation {
+        let mut args = vec!["psn-auth-app".to_owned()];
+        args.extend(a.iter().map(|s| s.to_string()));
+        Invocation::parse(&args)
+    }
+
     #[test]
-    fn wizard_for_is_read_in_both_spellings() {
-        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    fn each_form_is_read_whole() {
+        assert_eq!(parse(&[]), Invocation::Window);
+        assert_eq!(parse(&["--demo"]), Invocation::Window);
+        assert_eq!(parse(&["--background"]), Invocation::Background);
+        assert_eq!(parse(&["--quit"]), Invocation::Quit);
         assert_eq!(
-            wizard_for_arg(&args(&["app", "--wizard-for", "123"])),
-            Some("123".into())
+            parse(&["--wizard-for", "123"]),
+            Invocation::WizardFor("123".into())
         );
         assert_eq!(
-            wizard_for_arg(&args(&["app", "--wizard-for=456"])),
-            Some("456".into())
+            parse(&["--wizard-for=456"]),
+            Invocation::WizardFor("456".into())
         );
-        assert_eq!(wizard_for_arg(&args(&["app", "--wizard-for"])), None);
-        assert_eq!(wizard_for_arg(&args(&["app", "--background"])), None);
+        assert_eq!(
+            parse(&["--demo", "--wizard-for", "7"]),
+            Invocation::WizardFor("7".into())
+        );
+        assert_eq!(parse(&["--wizard-for"]), Invocation::Window);
+    }
+
+    /// The third audit: matched anywhere in argv, `--wizard-for <id>` could turn into
+    /// `--background` or `--quit`; on Windows an id with `|` could be split into more arguments.
+    #[test]
+    fn an_account_id_never_turns_into_another_argument() {
+        assert_eq!(parse(&["--wizard-for", "--quit"]), Invocation::Window);
+        assert_eq!(parse(&["--wizard-for", "--background"]), Invocation::Window);
+        assert_eq!(parse(&["--wizard-for=--quit"]), Invocation::Window);
+        assert_eq!(parse(&["--wizard-for", "1|--quit"]), Invocation::Window);
+        // What the Windows channel makes of `1|--quit`: three arguments, none of the forms.
+        assert_eq!(parse(&["--wizard-for", "1", "--quit"]), Invocation::Window);
+        assert_eq!(parse(&["--quit", "--background"]), Invocation::Window);
+        assert_eq!(parse(&["something", "--quit"]), Invocation::Window);
     }
 
     /// A file of the workspace, from this crate's folder.
