@@ -55,6 +55,12 @@ async fn exec_exits_with_the_programs_status_127_when_missing_and_7_without_keyc
     rig.run(&exec(&[], "exit 42", "exit 42"), None)
         .await
         .code(42);
+    // A crashed child on Windows (0xC0000005, an access violation) is not a success: its
+    // code passes through whole, not clamped to 0..=255 (the third audit).
+    #[cfg(windows)]
+    rig.run(&exec(&[], "", "exit /b -1073741819"), None)
+        .await
+        .code(-1073741819);
     rig.run(&["exec", "--", "no-such-program-psn-auth"], None)
         .await
         .code(127)

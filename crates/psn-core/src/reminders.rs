@@ -176,8 +176,19 @@ pub fn prune(sent: &mut Vec<SentReminder>, accounts: &[AccountSummary]) {
 /// alarm at its start.
 /// Its UID is stable for one set, so importing it twice updates rather than duplicates.
 pub fn calendar(account: &AccountSummary, now: DateTime<Utc>) -> String {
-    let name = &account.label;
-    let deadline = account.refresh_expires_at;
+    // A label is one line of text: no bare CR (or other control character) may end a content
+    // line early, whatever accounts.json holds.
+    let name: String = account
+        .label
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let name = &name;
+    // A deadline from a damaged or hostile accounts.json, clamped to what a refresh token can
+    // be (it lasts about 60 days), so no date arithmetic below can overflow.
+    let deadline = account
+        .refresh_expires_at
+        .clamp(now - Duration::days(1), now + Duration::days(400));
     let start = (deadline - CALENDAR_LEAD).max(now + Duration::hours(1));
     // Calendars show minutes; an event at 18:10:31 would look like a typo.
     let start = start.duration_trunc(Duration::minutes(1)).unwrap_or(start);

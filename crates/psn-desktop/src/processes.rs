@@ -62,7 +62,9 @@ impl Invocation {
             let valid = !id.is_empty()
                 && !id.starts_with('-')
                 && id.len() <= 64
-                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             valid.then(|| Self::WizardFor(id.to_owned()))
         };
         let parsed = match rest.as_slice() {
@@ -77,7 +79,10 @@ impl Invocation {
             _ => None,
         };
         parsed.unwrap_or_else(|| {
-            tracing::info!(count = rest.len(), "arguments not understood: showing the window");
+            tracing::info!(
+                count = rest.len(),
+                "arguments not understood: showing the window"
+            );
             Self::Window
         })
     }

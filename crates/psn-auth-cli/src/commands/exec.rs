@@ -18,8 +18,9 @@ use crate::present::{handed_out, rfc3339};
 pub enum Outcome {
     /// psn-auth's own exit code.
     Exit(Exit),
-    /// CMD's exit status, or 126/127 when it could not start.
-    Status(u8),
+    /// CMD's exit code, whole (on Windows it may be any 32-bit value, such as 0xC0000005 for a
+    /// crash), or 126/127 when it could not start.
+    Status(i32),
 }
 
 pub async fn run(
@@ -52,7 +53,7 @@ pub async fn run(
 }
 
 #[cfg(unix)]
-fn start(mut command: Command, program: &OsString) -> u8 {
+fn start(mut command: Command, program: &OsString) -> i32 {
     use std::os::unix::process::CommandExt;
     // Only returns when the program could not be started.
     let error = command.exec();
@@ -60,14 +61,14 @@ fn start(mut command: Command, program: &OsString) -> u8 {
 }
 
 #[cfg(not(unix))]
-fn start(mut command: Command, program: &OsString) -> u8 {
+fn start(mut command: Command, program: &OsString) -> i32 {
     match command.status() {
-        Ok(status) => status.code().map_or(1, |c| c.clamp(0, 255) as u8),
+        Ok(status) => status.code().unwrap_or(1),
         Err(error) => not_started(program, &error),
     }
 }
 
-fn not_started(program: &OsString, error: &std::io::Error) -> u8 {
+fn not_started(program: &OsString, error: &std::io::Error) -> i32 {
     let name = program.to_string_lossy();
     if error.kind() == std::io::ErrorKind::NotFound {
         eprintln!("psn-auth: {name}: command not found");

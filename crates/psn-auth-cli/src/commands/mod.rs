@@ -53,8 +53,17 @@ pub fn run(command: Command) -> Result<u8, Failure> {
                     .await?
                 {
                     exec::Outcome::Exit(exit) => Ok(exit.code()),
-                    exec::Outcome::Status(code) => Ok(code),
-                }
+                    exec::Outcome::Status(code) => match u8::try_from(code) {
+                        Ok(code) => Ok(code),
+                        // Outside 0..=255 (Windows: a crash's NTSTATUS): passed on whole, which
+                        // `ExitCode` cannot carry. Nothing is left to write or wipe by now.
+                        Err(_) => {
+                            use std::io::Write;
+                            let _ = std::io::stderr().flush();
+                            std::process::exit(code)
+                        }
+                    },
+                };
             }
             Command::Login { json } => login::run(&accounts, *json).await,
             Command::Token { account, json } => {

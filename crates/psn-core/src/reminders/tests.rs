@@ -176,3 +176,29 @@ fn a_calendar_event_is_never_in_the_past() {
         Some(DatePerhapsTime::DateTime((now + Duration::hours(1)).into()))
     );
 }
+
+/// The third audit: a bare CR in the label would end a content line early; extreme dates from a
+/// damaged `accounts.json` must not panic.
+#[test]
+fn a_hostile_label_or_date_makes_a_valid_calendar() {
+    let now = now();
+    let mut a = account(Duration::days(30), now);
+    a.label = "Evil\rBEGIN:VEVENT\r\nSUMMARY:x\n".into();
+    let text = calendar(&a, now);
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\r' {
+            assert_eq!(bytes.get(i + 1), Some(&b'\n'), "a bare CR at {i}: {text:?}");
+        }
+    }
+    let events = text
+        .lines()
+        .filter(|l| l.starts_with("BEGIN:VEVENT"))
+        .count();
+    assert_eq!(events, 1, "the label started a line: {text}");
+    for extreme in [DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MIN_UTC] {
+        a.refresh_expires_at = extreme;
+        let text = calendar(&a, now);
+        assert!(text.contains("BEGIN:VEVENT"));
+    }
+}
