@@ -2,13 +2,60 @@
 //! then its tokens into the keychain, then the record into the account list. A process killed
 //! between two of those writes leaves no tokens that no command can see or remove: the next
 //! reader adopts or drops the record ([`Accounts::reconcile`]).
+//!
+//! A damaged `accounts.json` (not valid, not a regular file, over the size cap) is moved aside,
+//! never overwritten, and the accounts it named are recovered from the keychain where their sets
+//! are still there ([`Accounts::recover_settings`]).
 
 use super::service::Accounts;
-use super::settings::SettingsData;
+use super::settings::{Checked, SettingsData};
 use crate::error::Result;
+use crate::model::AccountMeta;
 use crate::vault::VaultError;
 
 impl Accounts {
+    /// Recovers from a damaged `accounts.json`, under the write lock: moves it aside (kept for
+    /// the user, never overwritten), and writes a new one listing every account whose id can be
+    /// read from the damaged bytes and whose set the keychain still has (its deadlines from the
+    /// set; its online ID comes back at the next sign-in). The rest need a new sign-in.
+    pub(super) async fn recover_settings(&self) -> Result<SettingsData> {
+        let _lock = self.write_lock().await?;
+        self.storage(|vault, settings| {
+            let (reason, bytes) = match settings.read_checked()? {
+                // Another process recovered it while this one waited.
+                Checked::Data(data) => return Ok(data),
+                Checked::Damaged { reason, bytes } => (reason, bytes),
+            };
+            let aside = settings.set_aside()?;
+            let mut data = SettingsData::default();
+            for id in salvage_ids(&bytes) {
+                match vault.load(&id) {
+                    Ok(Some(set)) => data.upsert(AccountMeta {
+                        account_id: id,
+                        online_id: None,
+                        avatar_url: None,
+                        added_at: set.obtained_at,
+                        obtained_at: set.obtained_at,
+                        access_expires_at: set.access_expires_at,
+                        refresh_expires_at: set.refresh_expires_at,
+                    }),
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(kind = %e.kind(), "an account could not be recovered from the keychain"),
+                }
+            }
+            data.active = data.accounts.first().map(|a| a.account_id.clone());
+            tracing::warn!(
+                reason,
+                kept_as = ?aside,
+                recovered = data.accounts.len(),
+                "accounts.json was damaged: kept aside, accounts recovered from the keychain"
+            );
+            settings.update(|d| *d = data.clone())?;
+            Ok(data)
+        })
+        .await
+    }
+
     /// Settles the records of first saves that never finished (the process was killed, or the
     /// keychain write timed out): an account whose set the keychain has is adopted, as the
     /// sign-in would have left it (listed and active); one whose set it has not is dropped.
@@ -71,4 +118,34 @@ pub(super) fn crash_point(name: &str) {
     }
     #[cfg(not(debug_assertions))]
     let _ = name;
+}
+
+/// The account ids a damaged `accounts.json` still shows (`"account_id": "…"`), at most 64, each
+/// of the characters an id has.
+fn salvage_ids(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut ids: Vec<String> = Vec::new();
+    for part in text.split("\"account_id\"").skip(1) {
+        let value = part
+            .trim_start()
+            .strip_prefix(':')
+            .map(str::trim_start)
+            .and_then(|v| v.strip_prefix('"'))
+            .and_then(|v| v.split('"').next());
+        if let Some(id) = value.filter(|id| {
+            !id.is_empty()
+                && id.len() <= 64
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        }) {
+            if !ids.iter().any(|known| known == id) {
+                ids.push(id.to_owned());
+            }
+        }
+        if ids.len() >= 64 {
+            break;
+        }
+    }
+    ids
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::settings::{Settings, SettingsData};
+use super::settings::{Checked, Settings, SettingsData};
 use crate::client::PsnClient;
 use crate::error::{Error, Result};
 use crate::refresh::RefreshPolicy;
@@ -74,7 +74,10 @@ impl Accounts {
 
     /// `accounts.json`, after [`reconcile`](Self::reconcile) when a save was cut short.
     pub(super) async fn read_settings(&self) -> Result<SettingsData> {
-        let data = self.storage(|_, settings| settings.read()).await?;
+        let data = match self.storage(|_, settings| settings.read_checked()).await? {
+            Checked::Data(data) => data,
+            Checked::Damaged { .. } => self.recover_settings().await?,
+        };
         if data.saving.is_empty() {
             return Ok(data);
         }

@@ -148,21 +148,74 @@ impl Settings {
     }
 
     pub fn read(&self) -> Result<SettingsData> {
-        match &self.place {
-            Place::Memory(data) => Ok(data.lock().unwrap().clone()),
-            Place::Disk(dir) => {
-                let path = dir.join("accounts.json");
-                match retry_if_busy(|| std::fs::read(&path)) {
-                    Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                        settings_error(&path, format!("it is not valid ({e}); delete it to reset"))
-                    }),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        Ok(SettingsData::default())
-                    }
-                    Err(e) => Err(settings_error(&path, e.to_string())),
-                }
+        match self.read_checked()? {
+            Checked::Data(data) => Ok(data),
+            Checked::Damaged { reason, .. } => {
+                let path = self
+                    .dir()
+                    .map(|d| d.join(SETTINGS_FILE))
+                    .unwrap_or_default();
+                Err(settings_error(&path, format!("it is damaged ({reason})")))
             }
         }
+    }
+
+    /// Reads `accounts.json` without trusting it: a file that is not a regular one (a FIFO, a
+    /// link to a device), larger than [`MAX_SETTINGS_BYTES`], or not valid is *damaged*, and its
+    /// bytes (up to the cap, for salvaging ids) come back instead of an error. Never blocks on
+    /// a FIFO, never reads past the cap.
+    pub fn read_checked(&self) -> Result<Checked> {
+        let dir = match &self.place {
+            Place::Memory(data) => return Ok(Checked::Data(data.lock().unwrap().clone())),
+            Place::Disk(dir) => dir,
+        };
+        let path = dir.join(SETTINGS_FILE);
+        let meta = match retry_if_busy(|| std::fs::metadata(&path)) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Checked::Data(SettingsData::default()))
+            }
+            Err(e) => return Err(settings_error(&path, e.to_string())),
+        };
+        let damaged = |reason: &str, bytes: Vec<u8>| {
+            Ok(Checked::Damaged {
+                reason: reason.to_owned(),
+                bytes,
+            })
+        };
+        if !meta.is_file() {
+            return damaged("it is not a regular file", Vec::new());
+        }
+        if meta.len() > MAX_SETTINGS_BYTES {
+            return damaged("it is larger than 1 MiB", Vec::new());
+        }
+        let Some(bytes) = retry_if_busy(|| read_capped(&path))
+            .map_err(|e| settings_error(&path, e.to_string()))?
+        else {
+            return damaged("it is not a regular file", Vec::new());
+        };
+        if bytes.len() as u64 > MAX_SETTINGS_BYTES {
+            return damaged("it is larger than 1 MiB", Vec::new());
+        }
+        match serde_json::from_slice(&bytes) {
+            Ok(data) => Ok(Checked::Data(data)),
+            Err(_) => damaged("it is not valid JSON", bytes),
+        }
+    }
+
+    /// Moves a damaged `accounts.json` aside as `accounts.json.damaged-<unix time>` (a link or a
+    /// FIFO is moved, not followed), so it is kept for the user and never overwritten; the path.
+    pub fn set_aside(&self) -> Result<Option<PathBuf>> {
+        let Some(dir) = self.dir() else {
+            return Ok(None);
+        };
+        let path = dir.join(SETTINGS_FILE);
+        let aside = dir.join(format!(
+            "{SETTINGS_FILE}.damaged-{}",
+            chrono::Utc::now().timestamp()
+        ));
+        std::fs::rename(&path, &aside).map_err(|e| settings_error(&path, e.to_string()))?;
+        Ok(Some(aside))
     }
 
     /// Read, change, write back atomically.
@@ -179,8 +232,45 @@ impl Settings {
     }
 }
 
+/// The name of the settings file in its folder.
+pub const SETTINGS_FILE: &str = "accounts.json";
+
+/// The most `accounts.json` may hold: a few accounts take a few KiB.
+pub const MAX_SETTINGS_BYTES: u64 = 1 << 20;
+
+/// What [`Settings::read_checked`] found.
+#[derive(Debug)]
+pub enum Checked {
+    Data(SettingsData),
+    /// Not usable: why, and its bytes when it was a regular file within the cap.
+    Damaged {
+        reason: String,
+        bytes: Vec<u8>,
+    },
+}
+
+/// Reads at most one byte past the cap, without blocking if the path became a FIFO meanwhile
+/// (`None`: it is not a regular file).
+fn read_capped(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_SETTINGS_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
+}
+
 fn write_atomically(dir: &Path, data: &SettingsData) -> Result<()> {
-    let path = dir.join("accounts.json");
+    let path = dir.join(SETTINGS_FILE);
     let fail = |e: std::io::Error| settings_error(&path, e.to_string());
     create_private_dir(dir).map_err(fail)?;
     let tmp = dir.join(format!(".accounts.json.{}.tmp", std::process::id()));

@@ -101,6 +101,8 @@ impl Accounts {
         profile: Profile,
         identified: Vec<(String, String, TokenSet)>,
     ) -> Result<SignedIn> {
+        // A damaged accounts.json is set aside (and its accounts recovered) before this save.
+        self.read_settings().await?;
         let _lock = self.write_lock().await?;
         let id = account_id.clone();
         let set = tokens.clone();
