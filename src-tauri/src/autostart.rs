@@ -1,9 +1,7 @@
-//! Start at login, through tauri-plugin-autostart: the entry `psn_desktop::processes` describes,
-//! the same the watcher's tray writes.
+//! Start at login: the entry `psn_desktop::processes::autostart` builds, the same the watcher's
+//! tray writes (per user, its path quoted on Windows).
 
 use psn_core::Remedy;
-use tauri::{AppHandle, Manager, Runtime};
-use tauri_plugin_autostart::ManagerExt as _;
 
 use crate::error::{CommandError, CommandResult, AUTOSTART};
 
@@ -16,24 +14,24 @@ fn autostart_error(e: impl std::fmt::Display) -> CommandError {
     )
 }
 
-/// Whether PSN Auth starts at login (an error where the autostart plugin is not set up).
-pub fn start_at_login<R: Runtime>(app: &AppHandle<R>) -> CommandResult<bool> {
-    app.try_state::<tauri_plugin_autostart::AutoLaunchManager>()
-        .ok_or_else(|| autostart_error("not available"))?
-        .is_enabled()
-        .map_err(autostart_error)
+fn entry() -> CommandResult<auto_launch::AutoLaunch> {
+    psn_desktop::processes::autostart().ok_or_else(|| autostart_error("not available"))
+}
+
+/// Whether PSN Auth starts at login.
+pub fn start_at_login() -> CommandResult<bool> {
+    entry()?.is_enabled().map_err(autostart_error)
 }
 
 /// Turns start at login on or off; the state it is in afterwards.
-pub fn set_start_at_login<R: Runtime>(app: &AppHandle<R>, enabled: bool) -> CommandResult<bool> {
-    start_at_login(app)?;
-    let manager = app.autolaunch();
+pub fn set_start_at_login(enabled: bool) -> CommandResult<bool> {
+    let entry = entry()?;
     let result = if enabled {
-        manager.enable()
+        entry.enable()
     } else {
-        manager.disable()
+        entry.disable()
     };
     result.map_err(autostart_error)?;
     tracing::info!(enabled, "start at login changed");
-    start_at_login(app)
+    start_at_login()
 }

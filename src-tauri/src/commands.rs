@@ -22,13 +22,12 @@ use zeroize::Zeroizing;
 
 /// Banners, start at login and the screen to show: the first call the page makes.
 #[tauri::command]
-pub async fn app_view<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn app_view(
     launch: State<'_, Launch>,
     accounts: State<'_, AppAccounts>,
     wizard: State<'_, WizardRequest>,
 ) -> CommandResult<AppView> {
-    let start_at_login = crate::autostart::start_at_login(&app).ok();
+    let start_at_login = crate::autostart::start_at_login().ok();
     Ok(view::app_view(&launch, &accounts, &wizard, start_at_login).await)
 }
 
@@ -239,8 +238,8 @@ pub async fn sign_out(accounts: State<'_, AppAccounts>, account_id: String) -> C
 
 /// Turns starting at login on or off; the state it is now in.
 #[tauri::command]
-pub fn set_start_at_login<R: Runtime>(app: AppHandle<R>, enabled: bool) -> CommandResult<bool> {
-    crate::autostart::set_start_at_login(&app, enabled)
+pub fn set_start_at_login(enabled: bool) -> CommandResult<bool> {
+    crate::autostart::set_start_at_login(enabled)
 }
 
 /// Saves a calendar reminder (`.ics`) for the account's next sign-in in the Downloads folder

@@ -36,7 +36,7 @@ pub mod view;
 use psn_core::refresher::Refresher;
 use psn_core::{Accounts, PsnClient};
 use psn_desktop::clipboard::SecretClipboard;
-use psn_desktop::processes::{Invocation, BACKGROUND_ARG};
+use psn_desktop::processes::Invocation;
 use tauri::{Manager, Runtime};
 
 pub use accounts::AppAccounts;
@@ -165,12 +165,6 @@ fn window(services: Services) {
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             main_window::second_launch(app, &args);
         }))
-        // Start at login runs `psn-auth-app --background`, which starts the watcher.
-        .plugin(
-            tauri_plugin_autostart::Builder::new()
-                .arg(BACKGROUND_ARG)
-                .build(),
-        )
         // Only Rust opens pages (the two wizard buttons); the page's own links never reach the
         // browser through the plugin's injected click handler.
         .plugin(

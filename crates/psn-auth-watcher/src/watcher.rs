@@ -11,9 +11,7 @@ use psn_core::refresher::Refresher;
 use psn_core::vault::Namespace;
 use psn_core::{Accounts, PsnClient, Reminder, Settings, Vault, Which};
 use psn_desktop::clipboard::SecretClipboard;
-use psn_desktop::processes::{
-    open_window, quit_window, sibling, AUTOSTART_NAME, BACKGROUND_ARG, WINDOW_BIN,
-};
+use psn_desktop::processes::{autostart, open_window, quit_window};
 use tao::event_loop::EventLoopProxy;
 use tokio::sync::OnceCell;
 
@@ -253,17 +251,6 @@ impl Watcher {
 
 fn tell(title: &str, body: &str) {
     let _ = psn_desktop::notify::show(title, body, None);
-}
-
-/// Start at login, as the window's check box registers it.
-fn autostart() -> Option<auto_launch::AutoLaunch> {
-    let window = sibling(WINDOW_BIN)?;
-    auto_launch::AutoLaunchBuilder::new()
-        .set_app_name(AUTOSTART_NAME)
-        .set_app_path(&window.to_string_lossy())
-        .set_args(&[BACKGROUND_ARG])
-        .build()
-        .ok()
 }
 
 #[cfg(all(test, target_os = "linux"))]

@@ -1,9 +1,10 @@
 //! The contract between PSN Auth's two processes, in one place both import: the binaries'
 //! names, the arguments one passes the other, how one starts the other, and the start-at-login
-//! entry. The window (`psn-auth-app`, Tauri) registers start at login through
-//! tauri-plugin-autostart and the watcher (`psn-auth-watcher`) through auto-launch: both write
-//! the entry named [`AUTOSTART_NAME`] running [`WINDOW_BIN`] with [`BACKGROUND_ARG`], and a test
-//! holds these names to `tauri.conf.json`.
+//! entry. The window (`psn-auth-app`, Tauri) and the watcher (`psn-auth-watcher`) register start
+//! at login through the one entry [`autostart`] builds: named [`AUTOSTART_NAME`], running
+//! [`WINDOW_BIN`] with [`BACKGROUND_ARG`], for the current user only (HKCU on Windows, never
+//! HKLM), its path quoted on Windows (the install folder has a space); a test holds these names
+//! to `tauri.conf.json`.
 //!
 //! - the window starts the watcher when none runs ([`spawn_watcher`]); start at login runs
 //!   `psn-auth-app --background`, which starts the watcher and exits;
@@ -93,6 +94,29 @@ impl Invocation {
     }
 }
 
+/// The start-at-login entry, the same from the window and the watcher.
+pub fn autostart() -> Option<auto_launch::AutoLaunch> {
+    let window = sibling(WINDOW_BIN)?;
+    auto_launch::AutoLaunchBuilder::new()
+        .set_app_name(AUTOSTART_NAME)
+        .set_app_path(&entry_path(&window, cfg!(windows)))
+        .set_args(&[BACKGROUND_ARG])
+        .set_windows_enable_mode(auto_launch::WindowsEnableMode::CurrentUser)
+        .build()
+        .ok()
+}
+
+/// The program as the entry names it: on Windows in quotes, since the `Run` value is a command
+/// line and `C:\Program Files\PSN Auth\…` has spaces (unquoted, Windows tries `C:\Program`).
+fn entry_path(path: &std::path::Path, windows: bool) -> String {
+    let path = path.display().to_string();
+    if windows {
+        format!("\"{path}\"")
+    } else {
+        path
+    }
+}
+
 /// `name` (with `.exe` on Windows) in the folder of the running binary.
 pub fn sibling(name: &str) -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
@@ -179,6 +203,20 @@ mod tests {
         assert_eq!(parse(&["--wizard-for", "1", "--quit"]), Invocation::Window);
         assert_eq!(parse(&["--quit", "--background"]), Invocation::Window);
         assert_eq!(parse(&["something", "--quit"]), Invocation::Window);
+    }
+
+    /// The third audit: the Windows entry is a command line, so a path with spaces is quoted.
+    #[test]
+    fn the_windows_entry_quotes_the_path() {
+        let path = std::path::Path::new(r"C:\Program Files\PSN Auth\psn-auth-app.exe");
+        assert_eq!(
+            entry_path(path, true),
+            r#""C:\Program Files\PSN Auth\psn-auth-app.exe""#
+        );
+        assert_eq!(
+            entry_path(std::path::Path::new("/usr/bin/psn-auth-app"), false),
+            "/usr/bin/psn-auth-app"
+        );
     }
 
     /// A file of the workspace, from this crate's folder.
