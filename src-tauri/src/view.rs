@@ -18,6 +18,8 @@ pub struct AppInfo {
     pub version: &'static str,
     pub demo: bool,
     pub overrides: Vec<String>,
+    /// `PSN_AUTH_EXTRA_CA`'s warning when set: another authority TLS trusts.
+    pub extra_ca: Option<String>,
     pub session_only: bool,
     /// Whether PSN Auth starts (in the tray) at login; `None` where that cannot be told.
     pub start_at_login: Option<bool>,
@@ -83,6 +85,7 @@ pub async fn app_view(
             version: env!("CARGO_PKG_VERSION"),
             demo: launch.is_demo(),
             overrides: launch.endpoints.overrides.clone(),
+            extra_ca: psn_core::client::trust::extra_ca_warning(),
             session_only: accounts.is_session_only().await,
             start_at_login,
         },

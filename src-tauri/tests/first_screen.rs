@@ -38,7 +38,12 @@ async fn the_first_screen_is_the_wizard_with_the_version_shown() {
     let expected = format!("PSN Auth {}", env!("CARGO_PKG_VERSION"));
     assert_eq!(s.text_of("app-version").await, expected);
     assert_eq!(s.execute("return document.title").await, expected.as_str());
-    for banner in ["demo-banner", "overrides-banner", "session-banner"] {
+    for banner in [
+        "demo-banner",
+        "overrides-banner",
+        "extra-ca-banner",
+        "session-banner",
+    ] {
         let shown = s
             .execute(&format!(
                 "return !document.querySelector('[data-testid=\"{banner}\"]').hidden"

@@ -40,7 +40,7 @@ export function showScreen(name, { focus = true } = {}) {
 /** banners: output of viewmodel.bannersFor(), whose texts they show. */
 export function renderBanners(banners) {
   const byKey = Object.fromEntries(banners.map((b) => [b.id, b]));
-  for (const id of ['demo', 'overrides', 'session']) {
+  for (const id of ['demo', 'overrides', 'extraCa', 'session']) {
     const element = byId(`banner-${id}`);
     setHidden(element, !byKey[id]);
     if (byKey[id]) setText(element, byKey[id].text);

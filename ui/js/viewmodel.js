@@ -17,6 +17,10 @@ export function bannersFor(info) {
   if (overrides.length > 0) {
     out.push({ id: 'overrides', tone: 'warn', text: `Using test endpoints: ${overrides.join(', ')}` });
   }
+  if (info.extraCa) {
+    const text = String(info.extraCa);
+    out.push({ id: 'extraCa', tone: 'warn', text: text.charAt(0).toUpperCase() + text.slice(1) });
+  }
   if (info.sessionOnly) {
     out.push({ id: 'session', tone: 'info', text: 'Session only: tokens are forgotten when PSN Auth quits' });
   }

@@ -32,6 +32,11 @@ test('banners follow app_info', () => {
   const session = bannersFor({ ...INFO, sessionOnly: true });
   assert.equal(session[0].text, 'Session only: tokens are forgotten when PSN Auth quits');
   assert.equal(bannersFor({ ...INFO, demo: true, overrides: ['X'], sessionOnly: true }).length, 3);
+  // PSN_AUTH_EXTRA_CA is shown like an override: the backend's warning, as a sentence.
+  const ca = bannersFor({ ...INFO, extraCa: 'trusting the extra certificate authority in PSN_AUTH_EXTRA_CA=/x.pem' });
+  assert.equal(ca[0].id, 'extraCa');
+  assert.equal(ca[0].tone, 'warn');
+  assert.equal(ca[0].text, 'Trusting the extra certificate authority in PSN_AUTH_EXTRA_CA=/x.pem');
 });
 
 test('the backend\'s screen decides; the user may open the wizard over the dashboard only', () => {

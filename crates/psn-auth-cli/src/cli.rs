@@ -163,6 +163,14 @@ pub enum Command {
         keep: bool,
     },
 
+    /// Describe this setup for a bug report: versions, vault, proxies, trusted CAs (no secret).
+    #[command(after_help = DOCTOR_HELP)]
+    Doctor {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+
     /// The encrypted file vault, for machines without a keychain (PSN_AUTH_VAULT=file).
     #[command(subcommand, after_help = VAULT_HELP)]
     Vault(VaultAction),

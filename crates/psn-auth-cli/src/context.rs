@@ -29,6 +29,9 @@ pub fn accounts(check: Check) -> Result<Accounts, Failure> {
              apart from Sony's)"
         );
     }
+    if let Some(warning) = psn_core::client::trust::extra_ca_warning() {
+        eprintln!("psn-auth: warning: {warning}");
+    }
     let namespace = Namespace::for_endpoints(&endpoints);
     let settings = Settings::open(&namespace)?;
     let vault = Vault::open_chosen(&namespace, check == Check::AtFirstSave, ask_passphrase)?;

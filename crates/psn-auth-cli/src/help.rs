@@ -193,3 +193,13 @@ Examples:
 
 Says which vault is in use (the keychain or the file vault), where it is and how it is unlocked;
 never a secret. Exit codes: 7 when the file vault chosen cannot be opened.";
+
+pub const DOCTOR_HELP: &str = "\
+Examples:
+  psn-auth doctor
+  psn-auth doctor --json
+
+Shows what a bug report needs and nothing secret: versions, the namespace and any override,
+whether the keychain or file vault answers, how many accounts, proxies (without credentials),
+whom TLS trusts (Mozilla's roots and the OS store; PSN_AUTH_EXTRA_CA if set; SSL_CERT_FILE and
+SSL_CERT_DIR are never trusted), the log folder, and whether the watcher runs.";

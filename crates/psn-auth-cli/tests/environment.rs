@@ -167,3 +167,53 @@ async fn requests_to_sony_go_through_https_proxy() {
     finish(cmd).await.code(6);
     assert!(connections.load(std::sync::atomic::Ordering::SeqCst) >= 1);
 }
+
+/// The third audit: the environment cannot silently change whom PSN Auth trusts. A CA in
+/// `SSL_CERT_FILE` is ignored (and said so by `doctor`); `PSN_AUTH_EXTRA_CA` is trusted, named in
+/// a warning on every command, and shown by `doctor`, which never prints a proxy's password.
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_shows_whom_tls_trusts_and_an_extra_ca_is_always_named() {
+    let rig = Rig::start().await;
+    let ca = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../psn-core/tests/fixtures/test-ca.pem"
+    );
+    let mut doctor = rig.command(&["doctor", "--json"]);
+    doctor
+        .env("SSL_CERT_FILE", ca)
+        .env("HTTPS_PROXY", "http://someone:hunter2@proxy.example:3128/")
+        .env_remove("PSN_AUTH_EXTRA_CA");
+    let out = finish(doctor).await.success();
+    let text = stdout(&out);
+    assert!(!text.contains("hunter2"), "{text}");
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        report["proxies"][0],
+        "HTTPS_PROXY=http://proxy.example:3128"
+    );
+    assert!(report["trust"]["ignoredEnv"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("SSL_CERT_FILE")));
+    assert_eq!(report["trust"]["extraCa"], serde_json::Value::Null);
+    assert!(report["trust"]["builtIn"].as_u64().unwrap() > 100);
+    assert_eq!(report["vaultReachable"], true);
+    assert!(!report["overrides"].as_array().unwrap().is_empty());
+
+    let mut extra = rig.command(&["status"]);
+    extra.env("PSN_AUTH_EXTRA_CA", ca);
+    let said = stderr(&finish(extra).await);
+    assert!(
+        said.contains(
+            "psn-auth: warning: trusting the extra certificate authority in PSN_AUTH_EXTRA_CA="
+        ),
+        "{said}"
+    );
+    let mut doctor = rig.command(&["doctor"]);
+    doctor.env("PSN_AUTH_EXTRA_CA", ca);
+    let text = stdout(&finish(doctor).await.success());
+    assert!(
+        text.contains("extra CA: ") && text.contains("(1 certificate)"),
+        "{text}"
+    );
+}

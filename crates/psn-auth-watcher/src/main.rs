@@ -53,6 +53,9 @@ fn main() {
     if let Some(dir) = psn_desktop::logfile::log_dir() {
         psn_desktop::logfile::init(&dir, "psn-auth-watcher");
     }
+    if let Some(warning) = psn_core::client::trust::extra_ca_warning() {
+        tracing::warn!("{warning}");
+    }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "watcher started");
 
     let event_loop = EventLoopBuilder::<ToTray>::with_user_event().build();

@@ -36,6 +36,7 @@ pub mod time;
 pub mod tokens;
 pub mod transfer;
 pub mod vault;
+pub mod watcher_lock;
 
 pub use accounts::{Accounts, Settings};
 pub use client::{Avatar, ClientConfig, Profile, PsnClient};

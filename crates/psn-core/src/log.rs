@@ -28,3 +28,15 @@ pub fn directives(verbosity: u8, default: &str) -> String {
 pub fn elapsed_ms(started: std::time::Instant) -> u64 {
     started.elapsed().as_millis().try_into().unwrap_or(u64::MAX)
 }
+
+/// The app's identifier (`tauri.conf.json`), which names its folders.
+pub const IDENTIFIER: &str = "dev.psnauth.desktop";
+
+/// The platform's log folder for PSN Auth's window and watcher (the one Tauri's `app_log_dir`
+/// gives the window), which `psn-auth doctor` names too.
+pub fn log_dir() -> Option<std::path::PathBuf> {
+    if cfg!(target_os = "macos") {
+        return dirs::home_dir().map(|h| h.join("Library/Logs").join(IDENTIFIER));
+    }
+    dirs::data_local_dir().map(|d| d.join(IDENTIFIER).join("logs"))
+}

@@ -12,4 +12,4 @@ pub mod clipboard;
 pub mod logfile;
 pub mod notify;
 pub mod processes;
-pub mod watcher_lock;
+pub use psn_core::watcher_lock;

@@ -14,16 +14,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, EnvFilter, Layer};
 
-/// The app's identifier (`tauri.conf.json`), which names its folders.
-pub const IDENTIFIER: &str = "dev.psnauth.desktop";
-
-/// The platform's log folder for PSN Auth (the one Tauri's `app_log_dir` gives the window).
-pub fn log_dir() -> Option<PathBuf> {
-    if cfg!(target_os = "macos") {
-        return dirs::home_dir().map(|h| h.join("Library/Logs").join(IDENTIFIER));
-    }
-    dirs::data_local_dir().map(|d| d.join(IDENTIFIER).join("logs"))
-}
+pub use psn_core::log::{log_dir, IDENTIFIER};
 
 /// Files kept before the oldest is deleted.
 const KEEP_FILES: usize = 7;

@@ -4,6 +4,7 @@
 
 mod account;
 mod docs;
+mod doctor;
 mod exec;
 mod import;
 mod login;
@@ -22,6 +23,7 @@ pub fn run(command: Command) -> Result<u8, Failure> {
     match command {
         Command::Completions { shell } => return docs::completions(shell).map(|e| e.code()),
         Command::Man => return docs::man().map(|e| e.code()),
+        Command::Doctor { json } => return doctor::run(json).map(|e| e.code()),
         Command::Vault(VaultAction::Init {
             key_file,
             passphrase,
@@ -102,7 +104,10 @@ pub fn run(command: Command) -> Result<u8, Failure> {
                 };
                 serve::run(&accounts, options).await
             }
-            Command::Completions { .. } | Command::Man | Command::Vault(_) => {
+            Command::Completions { .. }
+            | Command::Man
+            | Command::Doctor { .. }
+            | Command::Vault(_) => {
                 unreachable!("handled above")
             }
         };

@@ -14,6 +14,7 @@ use url::Url;
 use zeroize::Zeroizing;
 
 mod http;
+pub mod trust;
 
 use http::{
     common_failure, form_body, get_json, looks_like_html, missing_field, network_error,
@@ -92,7 +93,7 @@ impl PsnClient {
             builder = builder.proxy(proxy);
         }
         let http = builder
-            .use_rustls_tls()
+            .use_preconfigured_tls(trust::client_config()?)
             .https_only(false)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)

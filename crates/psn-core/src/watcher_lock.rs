@@ -6,7 +6,7 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use psn_core::vault::Namespace;
+use crate::namespace::Namespace;
 
 fn lock_path(namespace: &Namespace) -> Option<PathBuf> {
     namespace.config_dir().map(|dir| dir.join("watcher.lock"))
