@@ -269,6 +269,38 @@ fn copy_refreshes_a_due_access_token_first() {
     assert_ne!(clipboard.get_text().unwrap(), fresh);
 }
 
+/// Sony down while the access token is due: the window's Copy hands out the current token (at
+/// least a minute of it left) and says why in `warning`, as `psn-auth token` does on stderr.
+#[test]
+fn copy_through_an_outage_hands_out_the_current_token_with_a_warning() {
+    if std::env::var_os("DISPLAY").is_none() {
+        eprintln!("skipped: needs an X display (scripts/test runs under Xvfb)");
+        return;
+    }
+    let vault = psn_core::Vault::session_only();
+    let kept = vault.clone();
+    let h = common::harness_on(psn_standin::Config::default(), move |client| {
+        psn_core::Accounts::new(client, kept, psn_core::Settings::in_memory())
+    });
+    let id = h.sign_in()["accountId"].as_str().unwrap().to_owned();
+    // Stored as obtained long ago: due (under 5 minutes left), with 200 s still to go.
+    let mut set = vault.load(&id).unwrap().unwrap();
+    set.access_expires_at = chrono::Utc::now() + chrono::Duration::seconds(200);
+    set.obtained_at = set.access_expires_at - chrono::Duration::seconds(3599);
+    vault.save(&id, &set).unwrap();
+    h.standin
+        .fail(Endpoint::TokenRefresh, psn_standin::Fault::outage());
+
+    let copied = h
+        .invoke("copy_token", json!({ "accountId": id, "which": "access" }))
+        .unwrap();
+    let warning = copied["warning"].as_str().unwrap();
+    assert!(warning.contains("sony_unavailable"), "{warning}");
+    assert!(!warning.contains(set.access_token.expose()));
+    let mut clipboard = arboard::Clipboard::new().unwrap();
+    assert_eq!(clipboard.get_text().unwrap(), set.access_token.expose());
+}
+
 #[test]
 fn absurdly_long_input_is_refused_unread() {
     let h = harness();
