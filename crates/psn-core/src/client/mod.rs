@@ -78,7 +78,10 @@ const AVATAR_TOO_LARGE: &str = "an avatar larger than 1 MB";
 /// Talks to Sony (or a stand-in). Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct PsnClient {
-    http: reqwest::Client,
+    /// Built at the first request: a `psn-auth token` whose stored token is valid makes none,
+    /// and so never reads a certificate store or sets up TLS.
+    http: std::sync::OnceLock<reqwest::Client>,
+    config: ClientConfig,
     endpoints: Endpoints,
 }
 
@@ -87,21 +90,40 @@ impl PsnClient {
         Self::with_config(endpoints, ClientConfig::default())
     }
 
+    /// A client for `endpoints`. The proxy variables are checked now (a bad one is an error
+    /// before anything else); the HTTP client itself, with its TLS roots, is built at the first
+    /// request ([`http`](Self::http)).
     pub fn with_config(endpoints: Endpoints, config: ClientConfig) -> Result<Self> {
+        proxies_from_env()?;
+        Ok(Self {
+            http: std::sync::OnceLock::new(),
+            config,
+            endpoints,
+        })
+    }
+
+    /// The HTTP client, built once: proxies from the environment, the roots of
+    /// [`trust`], no redirects followed, the timeouts and User-Agent of the config.
+    fn http(&self) -> Result<&reqwest::Client> {
+        if let Some(client) = self.http.get() {
+            return Ok(client);
+        }
+        let started = Instant::now();
         let mut builder = reqwest::Client::builder().no_proxy();
         for proxy in proxies_from_env()? {
             builder = builder.proxy(proxy);
         }
-        let http = builder
+        let client = builder
             .use_preconfigured_tls(trust::client_config()?)
             .https_only(false)
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.timeout)
-            .user_agent(config.user_agent)
+            .connect_timeout(self.config.connect_timeout)
+            .timeout(self.config.timeout)
+            .user_agent(self.config.user_agent.clone())
             .build()
             .map_err(|e| Error::InvalidEndpoint(format!("HTTP client could not start: {e}")))?;
-        Ok(Self { http, endpoints })
+        tracing::debug!(elapsed_ms = elapsed_ms(started), "HTTP client ready");
+        Ok(self.http.get_or_init(|| client))
     }
 
     pub fn endpoints(&self) -> &Endpoints {
@@ -127,7 +149,7 @@ impl PsnClient {
             .append_pair("scope", SCOPE);
         let started = Instant::now();
         let response = self
-            .http
+            .http()?
             .get(url.clone())
             .header(COOKIE, format!("npsso={}", npsso.expose()))
             .send()
@@ -205,7 +227,7 @@ impl PsnClient {
     ) -> Result<TokenResponse> {
         let started = Instant::now();
         let response = self
-            .http
+            .http()?
             .post(self.endpoints.token_url())
             .header(AUTHORIZATION, CLIENT_BASIC_AUTH)
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -260,7 +282,7 @@ impl PsnClient {
             account_id: serde_json::Value,
         }
         let me: Me = get_json(
-            &self.http,
+            self.http()?,
             "account_id",
             self.endpoints.account_me_url(),
             access,
@@ -293,7 +315,7 @@ impl PsnClient {
             avatars: Vec<Avatar>,
         }
         let body: Body = get_json(
-            &self.http,
+            self.http()?,
             "profile",
             self.endpoints.profile_url(account_id),
             access,
@@ -325,7 +347,7 @@ impl PsnClient {
         let url = crate::endpoints::parse_override("avatar URL", url)?;
         let started = Instant::now();
         let response = self
-            .http
+            .http()?
             .get(url)
             .send()
             .await
