@@ -45,6 +45,7 @@ FAULTS = [
     (0.68, "slow", "every answer from Sony takes 20 s", 60),
     (0.84, "revoked", "the third account's refresh token revoked", 0),
 ]
+KEYRING_CRASH_RESTART = 10
 WARNING_KIND = re.compile(r"refresh, which failed \(([a-z_]+)\)")
 
 
@@ -81,6 +82,7 @@ class Keyring:
     def __init__(self, log):
         self.log = log
         self.proc = None
+        self.killing = False
 
     def start(self):
         self.proc = subprocess.Popen(
@@ -101,8 +103,14 @@ class Keyring:
         raise SystemExit("soak: gnome-keyring did not start")
 
     def kill(self):
+        self.killing = True
         self.proc.kill()
         self.proc.wait()
+
+    def crashed(self):
+        """True when the daemon died without being killed here (gnome-keyring has crashed under
+        many short-lived clients: an assertion in its session negotiation)."""
+        return not self.killing and self.proc.poll() is not None
 
 
 def sample(pid):
@@ -211,6 +219,23 @@ def main():
             time.sleep(1)
 
     windows = []  # (name, what, start, end)
+    keyring_lock = threading.Lock()
+
+    def supervise_keyring():
+        # A crash is an unscheduled fault: recorded as a window, and the daemon started again
+        # (unlocked, as a user unlocking at the prompt would) after KEYRING_CRASH_RESTART s.
+        while not stopping.is_set():
+            time.sleep(1)
+            with keyring_lock:
+                if not keyring.crashed():
+                    continue
+                begin = now()
+                print("soak: gnome-keyring crashed; starting it again", file=sys.stderr, flush=True)
+                time.sleep(KEYRING_CRASH_RESTART)
+                keyring.start()
+                windows.append(("keyring_crash", "gnome-keyring crashed by itself (not scheduled); "
+                                f"started again, unlocked, {KEYRING_CRASH_RESTART} s later",
+                                begin, now()))
     samples = {"watcher": [], "serve": []}
 
     def take_samples():
@@ -229,9 +254,11 @@ def main():
             begin = now()
             print(f"soak: {what}", file=sys.stderr, flush=True)
             if name == "keyring":
-                keyring.kill()
-                time.sleep(secs)
-                keyring.start()
+                with keyring_lock:
+                    keyring.kill()
+                    time.sleep(secs)
+                    keyring.start()
+                    keyring.killing = False
             elif name == "http_500":
                 standin.send("fault refresh 500")
                 time.sleep(secs)
@@ -253,6 +280,7 @@ def main():
 
     threads = [threading.Thread(target=consumer, args=(n,), daemon=True) for n in range(CONSUMERS)]
     threads.append(threading.Thread(target=reader, daemon=True))
+    threads.append(threading.Thread(target=supervise_keyring, daemon=True))
     faults = threading.Thread(target=schedule, daemon=True)
     for t in threads:
         t.start()
@@ -292,7 +320,9 @@ def main():
         except subprocess.TimeoutExpired:
             proc.kill()
     standin.stop()
-    keyring.kill()
+    keyring.killing = True
+    if keyring.proc.poll() is None:
+        keyring.kill()
     dunst.kill()
 
     # Every log: ours and the app's log folder under the sandbox (the keyring's files and the

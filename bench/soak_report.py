@@ -23,8 +23,10 @@ def window_of(result, t, account):
             if account == result["revoked"] and t >= start:
                 return name
             continue
-        if name == "keyring":
-            if start <= t <= end + 15:
+        if name.startswith("keyring"):
+            # A keyring down: calls fail (exit 7) until it answers again, and those waiting
+            # on its unlock prompt come back up to a minute later.
+            if start <= t <= end + 75:
                 return name
             continue
         if start <= t <= end + grace:
@@ -68,7 +70,7 @@ def render(r):
         expiry = last_expiry.get(account, 0)
         justified = (
             (w == "revoked" and code == 4)
-            or (w == "keyring" and code == 7)
+            or (w.startswith("keyring") and code == 7)
             or (code == 6 and t0 >= expiry - FLOOR - SLACK)
         )
         if not justified:

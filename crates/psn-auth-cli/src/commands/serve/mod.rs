@@ -77,6 +77,7 @@ pub async fn run(accounts: &Accounts, options: Options) -> Result<Exit, Failure>
     }
     tokio::select! {
         _ = served.refresher.run(|| served.pass()) => {}
+        _ = served.sweep_expired() => {}
         _ = stopped() => {}
     }
     if !options.keep {
@@ -350,6 +351,23 @@ impl Served<'_> {
                 }
             }
             tracing::info!(account = %id, "token expired: its files were removed");
+        }
+    }
+
+    /// Removes each token's files the moment it expires, whatever the refresh pass is doing: a
+    /// pass can wait a minute on a keychain's unlock prompt (gnome-keyring restarted locked), and
+    /// a reader must never be handed an expired token meanwhile. Needs nothing but memory.
+    async fn sweep_expired(&self) {
+        loop {
+            let next = self.drop_expired(Utc::now());
+            let wait = next
+                .and_then(|at| (at - Utc::now()).to_std().ok())
+                .unwrap_or(std::time::Duration::from_secs(1))
+                .clamp(
+                    std::time::Duration::from_millis(100),
+                    std::time::Duration::from_secs(1),
+                );
+            tokio::time::sleep(wait).await;
         }
     }
 
