@@ -81,6 +81,8 @@ pub struct PsnClient {
     /// Built at the first request: a `psn-auth token` whose stored token is valid makes none,
     /// and so never reads a certificate store or sets up TLS.
     http: std::sync::OnceLock<reqwest::Client>,
+    /// The proxies from the environment, read (and checked) once, at construction.
+    proxies: Vec<reqwest::Proxy>,
     config: ClientConfig,
     endpoints: Endpoints,
 }
@@ -94,9 +96,9 @@ impl PsnClient {
     /// before anything else); the HTTP client itself, with its TLS roots, is built at the first
     /// request ([`http`](Self::http)).
     pub fn with_config(endpoints: Endpoints, config: ClientConfig) -> Result<Self> {
-        proxies_from_env()?;
         Ok(Self {
             http: std::sync::OnceLock::new(),
+            proxies: proxies_from_env()?,
             config,
             endpoints,
         })
@@ -110,8 +112,8 @@ impl PsnClient {
         }
         let started = Instant::now();
         let mut builder = reqwest::Client::builder().no_proxy();
-        for proxy in proxies_from_env()? {
-            builder = builder.proxy(proxy);
+        for proxy in &self.proxies {
+            builder = builder.proxy(proxy.clone());
         }
         let client = builder
             .use_preconfigured_tls(trust::client_config()?)
