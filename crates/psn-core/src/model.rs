@@ -5,6 +5,18 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// Whether `text` has the shape of an account id (Sony's digits, or `unidentified-…`): 1 to 64
+/// of ASCII letters, digits, `-` and `_`, not starting with `-` (so it can never read as an
+/// option). Where an id comes from something untrusted (argv, a damaged `accounts.json`).
+pub fn is_account_id(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 64
+        && !text.starts_with('-')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// What is known about one account, minus its secrets: its record in `accounts.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountMeta {

@@ -59,15 +59,8 @@ impl Invocation {
             .map(String::as_str)
             .filter(|a| *a != DEMO_ARG)
             .collect();
-        let account = |id: &str| {
-            let valid = !id.is_empty()
-                && !id.starts_with('-')
-                && id.len() <= 64
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-            valid.then(|| Self::WizardFor(id.to_owned()))
-        };
+        let account =
+            |id: &str| psn_core::model::is_account_id(id).then(|| Self::WizardFor(id.to_owned()));
         let parsed = match rest.as_slice() {
             [] => Some(Self::Window),
             [arg] if *arg == BACKGROUND_ARG => Some(Self::Background),

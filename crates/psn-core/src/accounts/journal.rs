@@ -132,13 +132,7 @@ fn salvage_ids(bytes: &[u8]) -> Vec<String> {
             .map(str::trim_start)
             .and_then(|v| v.strip_prefix('"'))
             .and_then(|v| v.split('"').next());
-        if let Some(id) = value.filter(|id| {
-            !id.is_empty()
-                && id.len() <= 64
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        }) {
+        if let Some(id) = value.filter(|id| crate::model::is_account_id(id)) {
             if !ids.iter().any(|known| known == id) {
                 ids.push(id.to_owned());
             }
