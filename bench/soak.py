@@ -207,7 +207,9 @@ def main():
     reads = []  # (time, present, seconds_left)
 
     def reader():
-        path = os.path.join(served_dir, "token.json")
+        # An account that is never revoked: the top-level files mirror the active account, which
+        # is the last signed in (the one revoked), whose files rightly go when it is.
+        path = os.path.join(served_dir, ids[0], "token.json")
         while not stopping.is_set():
             t = now()
             try:
@@ -224,12 +226,16 @@ def main():
     def supervise_keyring():
         # A crash is an unscheduled fault: recorded as a window, and the daemon started again
         # (unlocked, as a user unlocking at the prompt would) after KEYRING_CRASH_RESTART s.
+        # The window begins when the daemon was last seen alive (polled often, so calls that
+        # met the crash are not counted outside it).
+        alive_at = now()
         while not stopping.is_set():
-            time.sleep(1)
+            time.sleep(0.2)
             with keyring_lock:
                 if not keyring.crashed():
+                    alive_at = now()
                     continue
-                begin = now()
+                begin = alive_at
                 print("soak: gnome-keyring crashed; starting it again", file=sys.stderr, flush=True)
                 time.sleep(KEYRING_CRASH_RESTART)
                 keyring.start()

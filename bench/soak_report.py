@@ -15,23 +15,29 @@ EXIT_KINDS = {0: "served", 1: "other", 3: "no account", 4: "new NPSSO needed",
               6: "temporary (Sony down, rate limited, offline)", 7: "keychain"}
 
 
-def window_of(result, t, account):
-    """The fault window (name) a call started at t falls in, else None."""
+def windows_of(result, t0, t1, account):
+    """The fault windows (names) a call from t0 to t1 falls in: keyring windows first, so a
+    keychain failure of the revoked account is matched to the keyring that was down."""
     grace = result["access_ttl"]
+    found = []
     for name, _, start, end in result["windows"]:
-        if name == "revoked":
-            if account == result["revoked"] and t >= start:
-                return name
-            continue
         if name.startswith("keyring"):
-            # A keyring down: calls fail (exit 7) until it answers again, and those waiting
-            # on its unlock prompt come back up to a minute later.
-            if start <= t <= end + 75:
-                return name
-            continue
-        if start <= t <= end + grace:
-            return name
-    return None
+            # A keyring down: calls in flight when it went fail (exit 7), as do calls until it
+            # answers again, and those waiting on its unlock prompt come back up to a minute later.
+            if t1 >= start and t0 <= end + 75:
+                found.insert(0, name)
+        elif name == "revoked":
+            if account == result["revoked"] and t0 >= start:
+                found.append(name)
+        elif start <= t0 <= end + grace:
+            found.append(name)
+    return found
+
+
+def window_of(result, t0, account, t1=None):
+    """The first fault window a call falls in, else None."""
+    found = windows_of(result, t0, t0 if t1 is None else t1, account)
+    return found[0] if found else None
 
 
 def stamp(t):
@@ -50,7 +56,8 @@ def render(r):
     shortest = None
     shortest_outside = None
     for t0, t1, n, account, how, code, left, kind in calls:
-        w = window_of(r, t0, account)
+        found = windows_of(r, t0, t1, account)
+        w = found[0] if found else None
         if code == 0:
             expiry = t1 + left
             last_expiry[account] = max(last_expiry.get(account, 0), expiry)
@@ -69,8 +76,8 @@ def render(r):
         # account), the keychain was down, or the token last handed out was under its floor.
         expiry = last_expiry.get(account, 0)
         justified = (
-            (w == "revoked" and code == 4)
-            or (w.startswith("keyring") and code == 7)
+            ("revoked" in found and code == 4)
+            or (code == 7 and any(x.startswith("keyring") for x in found))
             or (code == 6 and t0 >= expiry - FLOOR - SLACK)
         )
         if not justified:
@@ -223,7 +230,8 @@ def render(r):
             return (f"{s['rss_kb'] / 1024:.1f} MiB, {s['open_files']} files, "
                     f"{s['threads']} threads")
         lines.append(f"| {name} | {fmt(first)} | {fmt(last)} |")
-    lines += ["", f"`serve`'s `token.json` was read {len(reads)} times: present {len(present)}, "
+    lines += ["", f"`serve`'s `{r['accounts'][0]}/token.json` (an account never revoked) was read "
+              f"{len(reads)} times: present {len(present)}, "
               f"never expired ({len(expired_reads)} expired).", ""]
     lines += ["## At the end", ""]
     for account, v in intact.items():

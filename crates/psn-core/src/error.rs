@@ -231,20 +231,24 @@ impl Error {
     }
 }
 
-/// A temporary failure of a refresh, as `accounts.json` remembers it for every process: callers
-/// that come within the pause that follows get the same failure (or the current token, by the
-/// hand-out rule) without asking Sony again, so twenty scripts and a watcher make one request
-/// per pause during an outage, not one each.
+/// A failed refresh as `accounts.json` remembers it for every process: callers that come within
+/// the pause that follows get the same failure (or, for a temporary one, the current token by the
+/// hand-out rule) without asking Sony again. So twenty scripts and a watcher make one request per
+/// pause during an outage, not one each, and one request in all for a refresh token Sony rejected
+/// (it stays rejected: only a new sign-in, a new set, is asked about again).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum TemporaryFailure {
+pub enum RefreshFailure {
     RateLimited { retry_after_secs: Option<u64> },
     SonyUnavailable { status: u16 },
     Network { failure: NetworkFailure },
+    Rejected,
 }
 
-impl TemporaryFailure {
-    /// The failure to remember, for an error that came from Sony or the network and may pass.
+impl RefreshFailure {
+    /// The failure to remember, for an error that came from Sony or the network: one that may
+    /// pass, or Sony's no to the refresh token. Nothing for the rest (a keychain, a damaged
+    /// answer), which the next caller should meet for itself.
     pub fn of(error: &Error) -> Option<Self> {
         match error {
             Error::RateLimited { retry_after } => Some(Self::RateLimited {
@@ -252,6 +256,7 @@ impl TemporaryFailure {
             }),
             Error::SonyUnavailable { status } => Some(Self::SonyUnavailable { status: *status }),
             Error::Network { failure } => Some(Self::Network { failure: *failure }),
+            Error::RefreshRejected => Some(Self::Rejected),
             _ => None,
         }
     }
@@ -264,6 +269,7 @@ impl TemporaryFailure {
             },
             Self::SonyUnavailable { status } => Error::SonyUnavailable { status },
             Self::Network { failure } => Error::Network { failure },
+            Self::Rejected => Error::RefreshRejected,
         }
     }
 }

@@ -51,6 +51,9 @@ pub struct RefreshPolicy {
     /// After a temporary failure, how long no process asks Sony again for that set (longer when
     /// Sony's `Retry-After` says so, up to [`max_backoff`](Self::max_backoff)).
     pub shared_pause: Duration,
+    /// After Sony rejected a set's refresh token, how long no process asks again about that set
+    /// (a new sign-in is a new set, and the user's own Refresh always asks).
+    pub rejected_pause: Duration,
 }
 
 impl Default for RefreshPolicy {
@@ -62,6 +65,7 @@ impl Default for RefreshPolicy {
             max_backoff: Duration::from_secs(15 * 60),
             hand_out_floor: Duration::from_secs(60),
             shared_pause: Duration::from_secs(15),
+            rejected_pause: Duration::from_secs(24 * 60 * 60),
         }
     }
 }
@@ -121,6 +125,9 @@ impl RefreshPolicy {
 
     /// How long no process asks Sony again after a refresh failed with `error`.
     pub fn pause_after(&self, error: &Error) -> Duration {
+        if matches!(error, Error::RefreshRejected) {
+            return self.rejected_pause;
+        }
         match error.retry_after() {
             Some(wait) => wait.clamp(self.shared_pause, self.max_backoff),
             None => self.shared_pause,

@@ -164,3 +164,43 @@ async fn during_an_outage_callers_share_one_request_per_pause() {
     let text = std::fs::read_to_string(dir.path().join("accounts.json")).unwrap();
     assert!(!text.contains("paused"), "{text}");
 }
+
+/// A refresh token Sony rejected stays rejected: every caller after the first gets the
+/// rejection from `accounts.json` without asking Sony again (the soak's revoked account made
+/// seven requests a second, one per `psn-auth token`, until its hour ran out). Asking on
+/// purpose (`psn-auth refresh`, the window's Refresh) still asks, and a new sign-in starts over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rejected_refresh_token_is_asked_about_once_by_every_process() {
+    let s = StandIn::start(standin_config()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Vault::session_only();
+    let a = accounts_at(&s.url(), &vault, Settings::on_disk(dir.path()));
+    let id = signed_in_due(&s, &a, 200).await;
+    s.revoke_account(&id);
+    let before = s.count(Endpoint::TokenRefresh);
+    for _ in 0..10 {
+        let caller = accounts_at(&s.url(), &vault, Settings::on_disk(dir.path()));
+        let err = caller.fresh_tokens(Some(&id)).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::RefreshRejected);
+    }
+    assert_eq!(
+        s.count(Endpoint::TokenRefresh) - before,
+        1,
+        "one request for every process"
+    );
+
+    let err = a.refresh_now(Some(&id)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RefreshRejected);
+    assert_eq!(
+        s.count(Endpoint::TokenRefresh) - before,
+        2,
+        "asking on purpose asks"
+    );
+
+    // A new sign-in (a new set) is not held back by the old set's rejection.
+    let again = signed_in_due(&s, &a, 200).await;
+    assert_eq!(again, id);
+    let fresh = a.fresh_tokens(Some(&id)).await.unwrap();
+    assert!(fresh.refresh_failed.is_none());
+    assert_eq!(s.count(Endpoint::TokenRefresh) - before, 3);
+}

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::service::Accounts;
 use super::settings::RefreshPause;
-use crate::error::{Error, Result, TemporaryFailure};
+use crate::error::{Error, RefreshFailure, Result};
 use crate::model::AccountSummary;
 use crate::refresh::{Decision, Pass, RefreshSchedule};
 use crate::time::{human_wait, to_chrono};
@@ -141,10 +141,11 @@ impl Accounts {
             return Ok(current);
         }
         if only_if_due {
-            // Sony failed moments ago (for this or another process): do not ask again yet.
+            // Sony failed moments ago, or said no to this refresh token (for this or another
+            // process): do not ask again yet.
             let data = self.read_settings().await?;
             if let Some(pause) = data.pause(id, current.obtained_at, now) {
-                tracing::debug!(account = %id, until = %pause.until, "refresh paused after a temporary failure");
+                tracing::debug!(account = %id, until = %pause.until, "refresh paused after a failure");
                 return Err(pause.failure.to_error());
             }
         }
@@ -177,11 +178,11 @@ impl Accounts {
         Ok(next)
     }
 
-    /// Remembers a temporary failure of `current`'s refresh in `accounts.json`, so that no
-    /// process asks Sony again before the pause ends. Best effort: a settings file that cannot
+    /// Remembers a failure of `current`'s refresh in `accounts.json` (a temporary one, or Sony's
+    /// no to its refresh token), so that no process asks Sony again before the pause ends. Best effort: a settings file that cannot
     /// be written costs requests, not tokens.
     async fn pause_refreshes(&self, id: &str, current: &TokenSet, error: &Error) {
-        let Some(failure) = TemporaryFailure::of(error) else {
+        let Some(failure) = RefreshFailure::of(error) else {
             return;
         };
         let pause = RefreshPause {

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, TemporaryFailure};
+use crate::error::{Error, RefreshFailure, Result};
 use crate::fsutil::{create_private_dir, private_file};
 use crate::model::AccountMeta;
 use crate::namespace::Namespace;
@@ -40,13 +40,13 @@ pub struct SettingsData {
     /// tray" notice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hints: Vec<String>,
-    /// Refreshes that just failed for a temporary reason: until `until`, no process asks Sony
-    /// again for that set (see [`TemporaryFailure`]).
+    /// Refreshes that just failed for a temporary reason, or whose refresh token Sony rejected:
+    /// until `until`, no process asks Sony again for that set (see [`RefreshFailure`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub paused: Vec<RefreshPause>,
 }
 
-/// A pause in refreshing one account's set after a temporary failure.
+/// A pause in refreshing one account's set after a failure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshPause {
@@ -54,7 +54,7 @@ pub struct RefreshPause {
     /// The set whose refresh failed (a new sign-in ends the pause).
     pub obtained_at: DateTime<Utc>,
     pub until: DateTime<Utc>,
-    pub failure: TemporaryFailure,
+    pub failure: RefreshFailure,
 }
 
 impl SettingsData {

@@ -287,6 +287,11 @@ fn after_a_temporary_failure_processes_pause_for_sonys_wait_or_fifteen_seconds()
     assert_eq!(p.pause_after(&wait(120)), Duration::from_secs(120));
     assert_eq!(p.pause_after(&wait(1)), Duration::from_secs(15));
     assert_eq!(p.pause_after(&wait(86_400)), Duration::from_secs(15 * 60));
+    // Sony's no to a refresh token does not pass: a day, unless the user asks or signs in.
+    assert_eq!(
+        p.pause_after(&Error::RefreshRejected),
+        Duration::from_secs(86_400)
+    );
 }
 
 /// A keychain restarted under a running watcher or `serve` (gone for a moment): every account
