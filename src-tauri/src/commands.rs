@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Runtime, State};
-use tauri_plugin_opener::OpenerExt;
 
 use psn_core::refresher::Refresher;
 use psn_core::{parse_npsso, AccountSummary, Remedy, Which};
@@ -162,23 +161,21 @@ pub async fn sign_in(
 }
 
 #[tauri::command]
-pub fn open_sign_in_page<R: Runtime>(
-    app: AppHandle<R>,
-    launch: State<'_, Launch>,
-) -> CommandResult<()> {
-    open_in_browser(&app, launch.endpoints.sign_in_page().as_str())
+pub fn open_sign_in_page(launch: State<'_, Launch>) -> CommandResult<()> {
+    open_in_browser(launch.endpoints.sign_in_page().as_str())
 }
 
 #[tauri::command]
-pub fn open_ssocookie_page<R: Runtime>(
-    app: AppHandle<R>,
-    launch: State<'_, Launch>,
-) -> CommandResult<()> {
-    open_in_browser(&app, launch.endpoints.ssocookie_page().as_str())
+pub fn open_ssocookie_page(launch: State<'_, Launch>) -> CommandResult<()> {
+    open_in_browser(launch.endpoints.ssocookie_page().as_str())
 }
 
-pub(crate) fn open_in_browser<R: Runtime>(app: &AppHandle<R>, url: &str) -> CommandResult<()> {
-    app.opener().open_url(url, None::<&str>).map_err(|e| {
+/// Opens `url` in the user's browser: the desktop's opener (`xdg-open` and its kin on Linux,
+/// `ShellExecute` on Windows, `open` on macOS), started detached so the app never waits on it.
+/// Not the opener plugin, which on Linux also links an async D-Bus stack for a feature (show in
+/// folder) the app does not use.
+pub(crate) fn open_in_browser(url: &str) -> CommandResult<()> {
+    open::that_detached(url).map_err(|e| {
         tracing::warn!("opening the browser failed: {e}");
         CommandError::app(
             BROWSER,

@@ -29,6 +29,7 @@ mod page_contract;
 pub mod refresher;
 pub mod sign_in;
 pub mod sign_in_window;
+mod single_instance;
 pub mod startup;
 pub mod ui_assets;
 pub mod view;
@@ -143,7 +144,7 @@ pub fn run() {
 /// `--quit`: hands the argument to a running window (single-instance) and exits either way.
 fn quit_running_window() {
     let app = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|_, _, _| {}))
+        .plugin(single_instance::init(|_, _, _| {}))
         .build(ui_assets::context());
     if let Ok(app) = app {
         app.run(|handle, event| {
@@ -162,16 +163,9 @@ fn window(services: Services) {
     let builder = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts: it shows the
         // window (or, from the watcher, quits it or opens a wizard).
-        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+        .plugin(single_instance::init(|app, args, _cwd| {
             main_window::second_launch(app, &args);
         }))
-        // Only Rust opens pages (the two wizard buttons); the page's own links never reach the
-        // browser through the plugin's injected click handler.
-        .plugin(
-            tauri_plugin_opener::Builder::new()
-                .open_js_links_on_click(false)
-                .build(),
-        )
         .setup(|app| {
             if let Ok(dir) = app.path().app_log_dir() {
                 if let Some(dir) = psn_desktop::logfile::init(&dir, "psn-auth") {

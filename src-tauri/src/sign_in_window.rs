@@ -107,7 +107,6 @@ pub async fn sign_in_here<R: Runtime>(
     let load_endpoints = endpoints.clone();
     let popup_endpoints = endpoints.clone();
     let cookie_endpoints = endpoints.clone();
-    let popup_app = app.clone();
     let load_settled = settled.clone();
     let load_account = account_id.clone();
     let title_settled = settled.clone();
@@ -137,7 +136,7 @@ pub async fn sign_in_here<R: Runtime>(
                     host = url.host_str().unwrap_or(""),
                     "sign-in window: a link clicked opens in the browser"
                 );
-                let _ = open_in_browser(&popup_app, url.as_str());
+                let _ = open_in_browser(url.as_str());
             }
             NewWindowResponse::Deny
         })
