@@ -3,27 +3,22 @@
 //! accounts it named come back from the keychain where their sets are.
 #![cfg(unix)]
 
+mod common;
+
 use std::time::Duration;
 
-use psn_core::{parse_npsso, Accounts, Endpoints, PsnClient, Settings, Vault};
+use psn_core::{Accounts, Settings, Vault};
 use psn_standin::{Config, StandIn};
 
 async fn signed_in(dir: &std::path::Path, vault: &Vault) -> (StandIn, Accounts, String) {
     let s = StandIn::start(Config::default()).await.unwrap();
-    let client = PsnClient::new(Endpoints::single(&s.url()).unwrap()).unwrap();
-    let a = Accounts::new(client, vault.clone(), Settings::on_disk(dir));
-    let id = a
-        .sign_in(&parse_npsso(&s.npsso()).unwrap())
-        .await
-        .unwrap()
-        .account
-        .account_id;
+    let a = fresh(&s, dir, vault);
+    let id = common::sign_in(&s, &a).await;
     (s, a, id)
 }
 
 fn fresh(s: &StandIn, dir: &std::path::Path, vault: &Vault) -> Accounts {
-    let client = PsnClient::new(Endpoints::single(&s.url()).unwrap()).unwrap();
-    Accounts::new(client, vault.clone(), Settings::on_disk(dir))
+    common::accounts_at(&s.url(), vault, Settings::on_disk(dir), None)
 }
 
 fn aside(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -6,31 +6,21 @@
 //! A set is made due by storing it as if obtained long ago: an hour-long token with `left`
 //! seconds to go is due (under its 5-minute margin) while still valid at the stand-in.
 
+mod common;
+
 use std::time::Duration;
 
 use chrono::Utc;
-use psn_core::client::ClientConfig;
-use psn_core::{parse_npsso, Accounts, Endpoints, ErrorKind, PsnClient, Settings, Vault};
+use psn_core::{Accounts, ErrorKind, Settings, Vault};
 use psn_standin::{Config, Endpoint, Fault, StandIn};
 
 fn accounts_at(url: &str, vault: &Vault, settings: Settings) -> Accounts {
-    let config = ClientConfig {
-        timeout: Duration::from_secs(1),
-        connect_timeout: Duration::from_secs(1),
-        ..ClientConfig::default()
-    };
-    let client = PsnClient::with_config(Endpoints::single(url).unwrap(), config).unwrap();
-    Accounts::new(client, vault.clone(), settings)
+    common::accounts_at(url, vault, settings, Some(Duration::from_secs(1)))
 }
 
 /// Signs in, then stores the set as one obtained 3599 - `left` seconds ago.
 async fn signed_in_due(s: &StandIn, a: &Accounts, left: i64) -> String {
-    let id = a
-        .sign_in(&parse_npsso(&s.npsso()).unwrap())
-        .await
-        .unwrap()
-        .account
-        .account_id;
+    let id = common::sign_in(s, a).await;
     let mut set = a.tokens(Some(&id)).await.unwrap().1;
     let now = Utc::now();
     set.access_expires_at = now + chrono::Duration::seconds(left);

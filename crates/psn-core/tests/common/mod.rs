@@ -47,3 +47,36 @@ pub fn token_set(tag: &str, len: usize) -> psn_core::TokenSet {
         refresh_expires_at: now + chrono::Duration::seconds(5_183_999),
     }
 }
+
+/// The account service over `vault` and `settings`, asking the stand-in at `url` (with the
+/// client's time-outs, when given).
+pub fn accounts_at(
+    url: &str,
+    vault: &psn_core::Vault,
+    settings: psn_core::Settings,
+    timeout: Option<std::time::Duration>,
+) -> psn_core::Accounts {
+    let endpoints = psn_core::Endpoints::single(url).unwrap();
+    let client = match timeout {
+        Some(timeout) => psn_core::PsnClient::with_config(
+            endpoints,
+            psn_core::client::ClientConfig {
+                timeout,
+                connect_timeout: timeout,
+                ..Default::default()
+            },
+        ),
+        None => psn_core::PsnClient::new(endpoints),
+    };
+    psn_core::Accounts::new(client.unwrap(), vault.clone(), settings)
+}
+
+/// Signs `accounts` in with the stand-in's NPSSO; the account's id.
+pub async fn sign_in(standin: &psn_standin::StandIn, accounts: &psn_core::Accounts) -> String {
+    accounts
+        .sign_in(&psn_core::parse_npsso(&standin.npsso()).unwrap())
+        .await
+        .unwrap()
+        .account
+        .account_id
+}
