@@ -92,6 +92,29 @@ fn start_run_with(
     }
 }
 
+/// A run whose "Sign in here" window opens the stand-in's own page at `path` (a hostile page,
+/// a probe), in the light theme.
+fn start_run_signing_in_at(standin: &StandIn, scratch: &Path, path: &str) -> Run {
+    start_run_with(
+        standin,
+        "light",
+        scratch,
+        &[("PSN_AUTH_SIGNIN_URL", format!("{}{path}", standin.url()))],
+    )
+}
+
+/// Waits until the stand-in has been asked for `path` (a page in the sign-in window loaded).
+async fn requested(what: &str, standin: &StandIn, path: &str) {
+    eventually(what, || async {
+        standin
+            .requests()
+            .iter()
+            .any(|r| r.path == path)
+            .then_some(())
+    })
+    .await;
+}
+
 impl Run {
     async fn session(&self) -> Session<'_> {
         Session::start(&self.driver, &self.application).await
@@ -550,22 +573,10 @@ async fn a_hostile_page_in_the_sign_in_window_cannot_sign_in_or_open_the_browser
     let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
     let standin = StandIn::start(Config::default()).await.unwrap();
     let scratch = tempfile::tempdir().unwrap();
-    let run = start_run_with(
-        &standin,
-        "light",
-        scratch.path(),
-        &[("PSN_AUTH_SIGNIN_URL", format!("{}/hostile", standin.url()))],
-    );
+    let run = start_run_signing_in_at(&standin, scratch.path(), "/hostile");
     let s = run.session().await;
     s.click(&s.visible("sign-in-here").await).await;
-    eventually("the hostile page to load", || async {
-        standin
-            .requests()
-            .iter()
-            .any(|r| r.path == "/hostile")
-            .then_some(())
-    })
-    .await;
+    requested("the hostile page to load", &standin, "/hostile").await;
     // Its redirect comes after 1.5 s; give it, and a cookie read after it, time.
     tokio::time::sleep(Duration::from_secs(5)).await;
     let opened = std::fs::read_to_string(&run.opened).unwrap_or_default();
@@ -592,15 +603,7 @@ async fn the_sign_in_window_has_no_ipc_and_closing_it_returns_to_the_wizard() {
     let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
     let standin = StandIn::start(Config::default()).await.unwrap();
     let scratch = tempfile::tempdir().unwrap();
-    let run = start_run_with(
-        &standin,
-        "light",
-        scratch.path(),
-        &[(
-            "PSN_AUTH_SIGNIN_URL",
-            format!("{}/ipc-probe", standin.url()),
-        )],
-    );
+    let run = start_run_signing_in_at(&standin, scratch.path(), "/ipc-probe");
     let s = run.session().await;
     s.click(&s.visible("sign-in-here").await).await;
     s.text_containing("sign-in-here-status", "closes by itself")
@@ -636,14 +639,7 @@ async fn the_sign_in_window_has_no_ipc_and_closing_it_returns_to_the_wizard() {
     // The whole screen, sign-in window on top (WebDriver sees only the main window).
     s.text_containing("sign-in-here-status", "closes by itself")
         .await;
-    eventually("the sign-in form in its window", || async {
-        standin
-            .requests()
-            .iter()
-            .any(|r| r.path == "/signin")
-            .then_some(())
-    })
-    .await;
+    requested("the sign-in form in its window", &standin, "/signin").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let shot = run.shots.join("sign-in-window-light.png");
     let _ = std::process::Command::new("import")
