@@ -1,4 +1,4 @@
-//! The account service as the window holds it: opened on first use (the keychain's self-check
+//! The account service as the window holds it: opened on first use (the keychain's probe
 //! is a few D-Bus round trips, bounded at 3 s each), kept with its error when no keychain
 //! answered, opened again when the user asks, or replaced by memory only when the user chooses.
 

@@ -173,7 +173,7 @@ fn window(services: Services) {
                 }
                 tracing::debug!(since_main_ms = startup::since_start_ms(), "setup");
             }
-            // Open the keychain (its self-check is a few D-Bus round trips) while WebKit starts,
+            // Open the keychain (its probe is a few D-Bus round trips) while WebKit starts,
             // rather than when the page first asks.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {

@@ -12,13 +12,21 @@ fn open(service: &str) -> Vault {
     Vault::open_service(service).expect("the test keyring is running and unlocked")
 }
 
+/// Opening proves the keychain answers, and the first save that it keeps what it is given.
 #[test]
-fn self_check_round_trips_a_marker() {
+fn opening_proves_the_keychain_answers_and_the_first_save_that_it_keeps() {
     if !common::keyring_available() {
         return;
     }
-    let store = KeychainStore::new(&common::unique_service("check"));
-    store.self_check().unwrap();
+    let service = common::unique_service("check");
+    let store = KeychainStore::new(&service);
+    store.probe().unwrap();
+    let v = open(&service);
+    v.save("1", &token_set("k", 900)).unwrap();
+    assert_eq!(
+        v.load("1").unwrap().unwrap().access_token.expose(),
+        token_set("k", 900).access_token.expose()
+    );
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use super::bounded::KEYCHAIN_TIMEOUT;
-use super::error::{VaultError, VaultResult};
+use super::error::VaultResult;
 use super::store::SecretStore;
 
 #[cfg(target_os = "linux")]
@@ -52,22 +52,12 @@ impl KeychainStore {
         }
     }
 
-    /// Writes, reads back and deletes a marker: proves the store keeps what it is given before
-    /// any token is trusted to it.
-    pub fn self_check(&self) -> VaultResult<()> {
-        let mut nonce = [0u8; 8];
-        getrandom::fill(&mut nonce).expect("OS random source");
-        let nonce: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
-        let key = format!("self-check/{nonce}");
-        self.set(&key, &nonce)?;
-        let read = self.get(&key);
-        let _ = self.delete(&key);
-        match read? {
-            Some(value) if *value == nonce => Ok(()),
-            _ => Err(VaultError::Unavailable {
-                reason: "the keychain did not give back what was just stored in it".into(),
-            }),
-        }
+    /// Proves the keychain answers and could take a save (on Linux: the Secret Service's default
+    /// collection is there and unlocked, asking to unlock it if not; elsewhere a lookup), and
+    /// writes nothing. That it keeps what it is given, the first save proves by reading its entry
+    /// back (`Vault::save`).
+    pub fn probe(&self) -> VaultResult<()> {
+        self.backend.probe(self.timeout)
     }
 }
 

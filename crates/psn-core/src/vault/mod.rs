@@ -49,7 +49,8 @@ mod secret_service;
 
 mod store;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use zeroize::Zeroizing;
@@ -83,9 +84,9 @@ pub struct Vault {
     /// Largest entry the store takes, in UTF-16 units; decides inline or chunked.
     max_entry_chars: usize,
     session_only: bool,
-    /// Runs once, before the first save, when the vault was opened lazily.
-    pending_check: Arc<OnceLock<VaultResult<()>>>,
-    checker: Option<Arc<KeychainStore>>,
+    /// True until a save has read its entry back: proof that the store keeps what it is given
+    /// (a keychain; never set for memory or the file vault, which prove themselves).
+    unproven: Option<Arc<AtomicBool>>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -97,32 +98,37 @@ impl std::fmt::Debug for Vault {
 }
 
 impl Vault {
-    /// The OS keychain's entries for `namespace`. Checks that the keychain really keeps what it
-    /// is given before returning it.
+    /// The OS keychain's entries for `namespace`, once it has answered a lookup
+    /// ([`KeychainStore::probe`]): a front end about to sign in learns now, not after the
+    /// exchange, that there is no keychain. That it keeps what it is given is proven by the first
+    /// save, which reads its entry back.
     pub fn open(namespace: &Namespace) -> VaultResult<Self> {
         Self::open_service(&namespace.service())
     }
 
     /// [`open`](Self::open) with an explicit keychain service name.
     pub fn open_service(service: &str) -> VaultResult<Self> {
-        let store = KeychainStore::new(service);
-        store.self_check()?;
-        Ok(Self::with_store(Arc::new(store)))
+        let store = Arc::new(KeychainStore::new(service));
+        store.probe()?;
+        Ok(Self::with_store(store).proven_at_first_save())
     }
 
-    /// Like [`open`](Self::open), but the self-check waits for the first save: a command that
-    /// only reads (`psn-auth token`) proves the store works by finding its entries, and saves
-    /// the round trip.
+    /// Like [`open`](Self::open), without the lookup: a command that only reads
+    /// (`psn-auth token`) proves the keychain answers by finding its entries.
     pub fn open_lazy(namespace: &Namespace) -> Self {
         Self::open_lazy_service(&namespace.service())
     }
 
     /// [`open_lazy`](Self::open_lazy) with an explicit keychain service name.
     pub fn open_lazy_service(service: &str) -> Self {
-        let store = Arc::new(KeychainStore::new(service));
-        let mut vault = Self::with_store(store.clone());
-        vault.checker = Some(store);
-        vault
+        Self::with_store(Arc::new(KeychainStore::new(service))).proven_at_first_save()
+    }
+
+    /// The first save reads its entry back and fails unless the store gave back what it was
+    /// given (what [`open`](Self::open) does for a keychain; tests give it any store).
+    pub fn proven_at_first_save(mut self) -> Self {
+        self.unproven = Some(Arc::new(AtomicBool::new(true)));
+        self
     }
 
     /// The vault `PSN_AUTH_VAULT` chooses for `namespace`: the keychain ([`open`](Self::open),
@@ -165,8 +171,7 @@ impl Vault {
             store,
             max_entry_chars: PLATFORM_MAX_CHARS,
             session_only: false,
-            pending_check: Arc::new(OnceLock::new()),
-            checker: None,
+            unproven: None,
         }
     }
 
@@ -190,11 +195,6 @@ impl Vault {
     }
 
     fn save_now(&self, account: &str, tokens: &TokenSet) -> VaultResult<()> {
-        if let Some(checker) = &self.checker {
-            self.pending_check
-                .get_or_init(|| checker.self_check())
-                .clone()?;
-        }
         let json = Zeroizing::new(
             serde_json::to_string(&tokens.to_stored()).expect("token set serializes"),
         );
@@ -231,6 +231,7 @@ impl Vault {
             }
             return Err(e);
         }
+        self.prove(account, &head_json)?;
         for (gen, chunks) in &head.stale {
             self.delete_chunks(account, gen, *chunks);
         }
@@ -304,6 +305,28 @@ impl Vault {
             }
         }
         Ok(())
+    }
+
+    /// On a store not yet proven, reads the head just written back: a keychain that does not
+    /// give back what it was given (an unfinished Secret Service, a broken backend) fails the
+    /// first save with a clear error instead of losing the set later. One lookup, once per
+    /// process: a marker written, read and deleted up front cost two keyring-file rewrites.
+    fn prove(&self, account: &str, head_json: &str) -> VaultResult<()> {
+        let Some(unproven) = &self.unproven else {
+            return Ok(());
+        };
+        if !unproven.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        match self.store.get(&head_key(account))? {
+            Some(back) if back.as_str() == head_json => {
+                unproven.store(false, Ordering::Release);
+                Ok(())
+            }
+            _ => Err(VaultError::Unavailable {
+                reason: "the keychain did not give back what was just stored in it".into(),
+            }),
+        }
     }
 
     fn read_head(&self, account: &str) -> VaultResult<Option<Head>> {

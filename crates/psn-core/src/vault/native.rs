@@ -47,6 +47,12 @@ impl Backend {
         }
     }
 
+    /// The platform's store answers: a lookup of an entry never written.
+    pub fn probe(&self, timeout: Duration) -> VaultResult<()> {
+        self.get("psn-auth-probe", "probe/never-written", timeout)
+            .map(|_| ())
+    }
+
     pub fn set(&self, service: &str, key: &str, value: &str, timeout: Duration) -> VaultResult<()> {
         let value = Zeroizing::new(value.to_owned());
         call(service, key, timeout, move |entry| {

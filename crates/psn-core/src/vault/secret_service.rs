@@ -62,6 +62,18 @@ impl Backend {
         })
     }
 
+    /// The Secret Service answers and its default collection, where saves go, is there and
+    /// unlocked (asking to unlock it if not): what a save needs, proven without writing (a write
+    /// costs gnome-keyring a rewrite of its keyring file).
+    pub fn probe(&self, timeout: Duration) -> VaultResult<()> {
+        self.call(timeout, |ss| {
+            if ss.get_default_collection()?.is_locked()? {
+                return Ok(Outcome::NeedsUnlock);
+            }
+            Ok(Outcome::Done(()))
+        })
+    }
+
     pub fn set(&self, service: &str, key: &str, value: &str, timeout: Duration) -> VaultResult<()> {
         let attrs = attributes(service, key);
         let value = Zeroizing::new(value.as_bytes().to_vec());

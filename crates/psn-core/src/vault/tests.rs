@@ -181,3 +181,37 @@ fn each_set_of_overrides_has_its_own_namespace() {
         "the same overrides find their accounts again"
     );
 }
+
+/// A store that takes every write and gives nothing back: what the keychain's first save proves
+/// against (no real Secret Service behaves so; the check exists for ones that might).
+struct Forgetful;
+
+impl SecretStore for Forgetful {
+    fn get(&self, _key: &str) -> VaultResult<Option<zeroize::Zeroizing<String>>> {
+        Ok(None)
+    }
+    fn set(&self, _key: &str, _value: &str) -> VaultResult<()> {
+        Ok(())
+    }
+    fn delete(&self, _key: &str) -> VaultResult<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn the_first_save_proves_the_store_keeps_what_it_is_given() {
+    let forgetful = Vault::with_store(Arc::new(Forgetful)).proven_at_first_save();
+    let err = forgetful.save("1", &token_set("a", 900)).unwrap_err();
+    assert_eq!(err.kind(), crate::ErrorKind::KeychainUnavailable);
+    assert!(err.to_string().contains("did not give back"), "{err}");
+
+    // A store that keeps it is proven by the first save; later saves rely on that.
+    let store = Arc::new(MemoryStore::new());
+    let v = vault(&store).proven_at_first_save();
+    v.save("1", &token_set("a", 900)).unwrap();
+    v.save("1", &token_set("b", 900)).unwrap();
+    assert_eq!(
+        v.load("1").unwrap().unwrap().access_token.expose().len(),
+        900
+    );
+}
