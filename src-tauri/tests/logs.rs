@@ -35,7 +35,7 @@ fn a_trace_log_of_sign_in_refresh_and_copy_holds_no_secret() {
     let captured = Captured::default();
     let writer = captured.clone();
     tracing_subscriber::fmt()
-        .with_env_filter("trace")
+        .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .init();

@@ -38,19 +38,25 @@ fn main() -> std::process::ExitCode {
 }
 
 /// Log lines go to stderr (never stdout, which carries tokens): warnings by default, more with
-/// `-v`/`-vv`/`-vvv` or `PSN_AUTH_LOG` (an `EnvFilter` directive such as `debug` or
-/// `psn_core=trace`).
+/// `-v`/`-vv`/`-vvv` or `PSN_AUTH_LOG` (a level such as `debug`, or levels by target such as
+/// `psn_core=trace,warn`).
 fn init_logging(verbosity: u8) {
-    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
     let directives = psn_core::log::directives(verbosity, "warn");
-    let filter = EnvFilter::try_new(&directives).unwrap_or_else(|e| {
+    let filter = directives.parse::<Targets>().unwrap_or_else(|e| {
         eprintln!("psn-auth: warning: ignoring PSN_AUTH_LOG ({e})");
-        EnvFilter::new("warn")
+        Targets::new().with_default(LevelFilter::WARN)
     });
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(true)
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .with_target(true)
+                .with_filter(filter),
+        )
         .init();
 }

@@ -3,7 +3,8 @@
 //! keychain call (timing, outcome) and refresh decision; no event carries a secret (they are
 //! types without `Display`, see [`crate::secret`]), which a test checks at `trace` level.
 
-/// An `EnvFilter` directive (`debug`, `psn_core=trace,info`, …) that replaces the default.
+/// A filter (`debug`, `psn_core=trace,info`, …: a level, and levels by target) that replaces
+/// the default.
 pub const ENV_LOG: &str = "PSN_AUTH_LOG";
 
 /// The filter for a front end: `-v` given `verbosity` times wins (1 info, 2 debug, 3+ trace);

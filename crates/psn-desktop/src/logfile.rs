@@ -2,7 +2,7 @@
 //! ([`log_dir`]: on Linux `~/.local/share/dev.psnauth.desktop/logs`, on macOS
 //! `~/Library/Logs/dev.psnauth.desktop`, on Windows `%LOCALAPPDATA%\dev.psnauth.desktop\logs`,
 //! as Tauri's `app_log_dir`), the last seven kept, each process under its own file name; debug
-//! builds also write to stderr. `info` by default; `PSN_AUTH_LOG` takes an `EnvFilter` directive
+//! builds also write to stderr. `info` by default; `PSN_AUTH_LOG` takes a level, or levels by target
 //! (`PSN_AUTH_LOG=debug`, `PSN_AUTH_LOG=psn_core=trace`). No event carries a secret: the
 //! library's secrets have no `Display`, and a test reads a `trace` log of sign-in, refresh and
 //! copy for them.
@@ -10,9 +10,10 @@
 use std::path::{Path, PathBuf};
 
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{fmt, EnvFilter, Layer};
+use tracing_subscriber::{fmt, Layer};
 
 pub use psn_core::log::{log_dir, IDENTIFIER};
 
@@ -52,7 +53,11 @@ fn owner_only(dir: &Path) {
 pub fn init(dir: &Path, prefix: &str) -> Option<PathBuf> {
     owner_only(dir);
     let directives = psn_core::log::directives(0, "info");
-    let filter = || EnvFilter::try_new(&directives).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = || {
+        directives
+            .parse::<Targets>()
+            .unwrap_or_else(|_| Targets::new().with_default(LevelFilter::INFO))
+    };
     let file = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix(prefix)
