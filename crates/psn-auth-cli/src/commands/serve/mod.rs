@@ -137,15 +137,16 @@ impl Served<'_> {
         Ok(list)
     }
 
-    /// Refreshes what is due, writes what changed, removes what expired; when to look again.
+    /// Refreshes what is due, writes what changed, removes what fell under its floor; when to
+    /// look again.
     async fn pass(&self) -> Option<DateTime<Utc>> {
         let pass = match self.refresher.pass(self.accounts).await {
             Ok(pass) => pass,
             Err(e) => {
                 // The keychain or the settings cannot be read: nothing can be refreshed or
-                // re-read, but what was written still expires when it does.
+                // re-read (what was written still goes when it expires: `sweep_expired`).
                 tracing::warn!(kind = %e.kind(), "no refresh pass");
-                return self.drop_expired(Utc::now());
+                return None;
             }
         };
         {
@@ -210,11 +211,9 @@ impl Served<'_> {
                 Err(e) => tracing::warn!(kind = %e.kind(), "the tokens could not be read"),
             }
         }
-        // Tokens that could not be read back (a keychain gone meanwhile) still expire.
-        match self.drop_expired(Utc::now()) {
-            Some(expiry) => Some(wake.map_or(expiry, |w| w.min(expiry))),
-            None => wake,
-        }
+        // Tokens that could not be read back (a keychain gone meanwhile) still expire: the
+        // sweep removes them, without waiting for a pass.
+        wake
     }
 
     fn account_dir(&self, id: &str) -> PathBuf {
