@@ -54,6 +54,12 @@ pub struct RefreshPolicy {
     /// After Sony rejected a set's refresh token, how long no process asks again about that set
     /// (a new sign-in is a new set, and the user's own Refresh always asks).
     pub rejected_pause: Duration,
+    /// The wait after a keychain was gone or not answering (doubled after each further time,
+    /// up to [`max_keychain_backoff`](Self::max_keychain_backoff)). Short: the keychain is a
+    /// local service, restarted in seconds, and no one's rate limit is at stake, while `serve`'s
+    /// files are gone once its tokens expire.
+    pub first_keychain_backoff: Duration,
+    pub max_keychain_backoff: Duration,
 }
 
 impl Default for RefreshPolicy {
@@ -66,6 +72,8 @@ impl Default for RefreshPolicy {
             hand_out_floor: Duration::from_secs(60),
             shared_pause: Duration::from_secs(15),
             rejected_pause: Duration::from_secs(24 * 60 * 60),
+            first_keychain_backoff: Duration::from_secs(5),
+            max_keychain_backoff: Duration::from_secs(60),
         }
     }
 }
@@ -146,11 +154,23 @@ impl RefreshPolicy {
         if let Some(wait) = retry_after {
             return wait.max(self.first_backoff);
         }
-        let doubled = self
-            .first_backoff
-            .saturating_mul(1u32 << failures.saturating_sub(1).min(16));
-        doubled.min(self.max_backoff)
+        doubling(self.first_backoff, self.max_backoff, failures)
     }
+
+    fn keychain_backoff(&self, failures: u32) -> Duration {
+        doubling(
+            self.first_keychain_backoff,
+            self.max_keychain_backoff,
+            failures,
+        )
+    }
+}
+
+/// `first`, doubled for each failure after the first, at most `max`.
+fn doubling(first: Duration, max: Duration, failures: u32) -> Duration {
+    first
+        .saturating_mul(1u32 << failures.saturating_sub(1).min(16))
+        .min(max)
 }
 
 /// What the background refresher does about one account now.
@@ -191,7 +211,7 @@ pub struct RefreshSchedule {
     /// The keychain failed: it is shared, so every account waits, and an unlock prompt is not
     /// raised again for each of them. A locked one (or a dismissed prompt) waits for the user;
     /// one that was gone or not answering (a desktop update restarting it) is tried again at
-    /// the time kept here, backing off like a temporary failure.
+    /// the time kept here, on the keychain's own short back-off.
     keychain: Option<(ErrorKind, Option<DateTime<Utc>>)>,
     keychain_failures: u32,
 }
@@ -281,7 +301,7 @@ impl RefreshSchedule {
             }
             Remedy::FixKeychain => {
                 self.keychain_failures = self.keychain_failures.saturating_add(1);
-                let at = later(now, policy.backoff(self.keychain_failures, None));
+                let at = later(now, policy.keychain_backoff(self.keychain_failures));
                 self.keychain = Some((error.kind(), Some(at)));
                 AfterFailure::RetryAt(at)
             }

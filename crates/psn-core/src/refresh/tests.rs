@@ -306,24 +306,32 @@ fn a_keychain_that_was_gone_is_tried_again_after_a_back_off() {
     let gone = Error::Vault(VaultError::Unavailable {
         reason: "no Secret Service".into(),
     });
+    // A local service restarted in seconds: tried again after 5 s, not Sony's 30.
     assert_eq!(
         s.failed(&a, &gone, now),
-        AfterFailure::RetryAt(now + secs(30))
+        AfterFailure::RetryAt(now + secs(5))
     );
     assert_eq!(
         s.decide(&b, now + secs(1)),
-        Decision::WaitUntil(now + secs(30))
+        Decision::WaitUntil(now + secs(5))
     );
     assert_eq!(
         s.next_wake(&[a.clone(), b.clone()], now + secs(1)),
-        Some(now + secs(30))
+        Some(now + secs(5))
     );
-    assert_eq!(s.decide(&b, now + secs(30)), Decision::Refresh);
-    // Gone again: the wait doubles; a success ends it.
+    assert_eq!(s.decide(&b, now + secs(5)), Decision::Refresh);
+    // Gone again: the wait doubles, up to a minute; a success ends it.
     assert_eq!(
-        s.failed(&b, &gone, now + secs(30)),
-        AfterFailure::RetryAt(now + secs(90))
+        s.failed(&b, &gone, now + secs(5)),
+        AfterFailure::RetryAt(now + secs(15))
     );
-    s.succeeded("42", now + secs(90));
-    assert_eq!(s.decide(&b, now + secs(91)), Decision::Refresh);
+    for _ in 0..6 {
+        s.failed(&b, &gone, now + secs(15));
+    }
+    assert_eq!(
+        s.failed(&b, &gone, now + secs(100)),
+        AfterFailure::RetryAt(now + secs(160))
+    );
+    s.succeeded("42", now + secs(160));
+    assert_eq!(s.decide(&b, now + secs(161)), Decision::Refresh);
 }
