@@ -29,6 +29,9 @@ use psn_core::time::to_chrono;
 
 const ACCESS_TOKEN: &str = "access_token";
 const TOKEN_JSON: &str = "token.json";
+/// Token files go this long before the token expires: a reader that opens them as the sweep
+/// wakes must not get a token already expired (the soak saw one read 30 ms late).
+const EXPIRY_MARGIN: std::time::Duration = std::time::Duration::from_secs(2);
 const ERROR_JSON: &str = "error.json";
 
 pub struct Options {
@@ -208,7 +211,13 @@ impl Served<'_> {
                         tracing::warn!("the token files could not be written: {e}");
                     }
                 }
-                Err(e) => tracing::warn!(kind = %e.kind(), "the tokens could not be read"),
+                Err(e) => {
+                    // A keychain restarted under serve: read again soon, not at the next due
+                    // time, so its readers get the current token back within seconds.
+                    tracing::warn!(kind = %e.kind(), "the tokens could not be read");
+                    let again = now + to_chrono(self.accounts.policy().first_keychain_backoff);
+                    wake = Some(wake.map_or(again, |w| w.min(again)));
+                }
             }
         }
         // Tokens that could not be read back (a keychain gone meanwhile) still expire: the
@@ -370,13 +379,13 @@ impl Served<'_> {
         }
     }
 
-    /// Removes the files of every token written that has expired (when the keychain could not
-    /// be read to know better), and says when the next one expires.
+    /// Removes the files of every token written that is within [`EXPIRY_MARGIN`] of expiring
+    /// (when the keychain could not be read to know better), and says when the next one is.
     fn drop_expired(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let mut written = self.written.lock().unwrap();
         let expired: Vec<(String, Written)> = written
             .iter()
-            .filter(|(_, w)| w.expires_at <= now)
+            .filter(|(_, w)| w.expires_at <= now + to_chrono(EXPIRY_MARGIN))
             .map(|(id, w)| (id.clone(), *w))
             .collect();
         for (id, w) in expired {
@@ -391,7 +400,10 @@ impl Served<'_> {
             }
             tracing::warn!(account = %id, "token expired and could not be renewed: its files were removed");
         }
-        written.values().map(|w| w.expires_at).min()
+        written
+            .values()
+            .map(|w| w.expires_at - to_chrono(EXPIRY_MARGIN))
+            .min()
     }
 
     /// On stop: every file this serve wrote, and the folders it leaves empty.
