@@ -179,8 +179,8 @@ impl Accounts {
     }
 
     /// Remembers a failure of `current`'s refresh in `accounts.json` (a temporary one, or Sony's
-    /// no to its refresh token), so that no process asks Sony again before the pause ends. Best effort: a settings file that cannot
-    /// be written costs requests, not tokens.
+    /// no to its refresh token), so that no process asks Sony again before the pause ends. Best
+    /// effort: a settings file that cannot be written costs requests, not tokens.
     async fn pause_refreshes(&self, id: &str, current: &TokenSet, error: &Error) {
         let Some(failure) = RefreshFailure::of(error) else {
             return;
