@@ -604,15 +604,8 @@ async fn serve_says_why_and_removes_the_files_when_only_a_sign_in_helps() {
     let dir = m.path("tokens");
     let id = rig.standin.account_id();
     let _child = m.serve(&rig, &dir, &[]);
-    let wait_for = |what: &dyn Fn() -> bool| {
-        let started = Instant::now();
-        while !what() {
-            assert!(started.elapsed() < Duration::from_secs(20), "timed out");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    };
     let error = dir.join(&id).join("error.json");
-    wait_for(&|| error.exists());
+    wait_until(|| error.exists(), 20, "no error.json");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&error).unwrap()).unwrap();
     assert_eq!(json["kind"], "refresh_rejected", "{json}");
@@ -622,7 +615,11 @@ async fn serve_says_why_and_removes_the_files_when_only_a_sign_in_helps() {
         "{json}"
     );
     // The token files go once the token has expired (4 s after the sign-in).
-    wait_for(&|| !dir.join(&id).join("access_token").exists());
+    wait_until(
+        || !dir.join(&id).join("access_token").exists(),
+        20,
+        "the files stayed",
+    );
     assert!(!dir.join("access_token").exists());
     assert!(error.exists(), "error.json stays: it says why");
 }
@@ -681,14 +678,7 @@ async fn through_an_outage_the_current_token_is_handed_out_down_to_its_floor() {
         stderr(&failed)
     );
     let error = dir.join(&id).join("error.json");
-    let wait_for = |what: &dyn Fn() -> bool, secs: u64| {
-        let started = Instant::now();
-        while !what() {
-            assert!(started.elapsed() < Duration::from_secs(secs), "timed out");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    };
-    wait_for(&|| error.exists(), 10);
+    wait_until(|| error.exists(), 10, "no error.json");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&error).unwrap()).unwrap();
     assert_eq!(json["kind"], "sony_unavailable", "{json}");
@@ -702,7 +692,7 @@ async fn through_an_outage_the_current_token_is_handed_out_down_to_its_floor() {
 
     // Sony back: serve's next try writes a new token and drops error.json.
     rig.standin.clear_faults();
-    wait_for(&|| dir.join("access_token").exists(), 45);
+    wait_until(|| dir.join("access_token").exists(), 45, "not served again");
     let served = std::fs::read_to_string(dir.join("access_token")).unwrap();
     assert_ne!(served.trim_end(), current);
     assert!(!error.exists());
@@ -737,4 +727,56 @@ async fn serve_removes_an_expired_token_it_can_no_longer_read() {
         .join(rig.standin.account_id())
         .join("access_token")
         .exists());
+}
+
+/// A read of the tokens that failed (a keychain restarting, a vault being replaced) is tried
+/// again within seconds, not at the next due time: a set another process stored meanwhile is
+/// served before the old one's files have to go (the soak saw them gone for seconds).
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_reads_again_within_seconds_after_a_failed_read() {
+    // One-minute tokens: due for a refresh after 30 s, served until 2 s before they expire.
+    let rig = Rig::with(|c| c.access_ttl_secs = 60).await;
+    let m = Machine::signed_in(&rig).await;
+    let signed_in = Instant::now();
+    let first = rig.last_access();
+    let dir = m.path("tokens");
+    let _serve = m.serve(&rig, &dir, &[]);
+    let served = || {
+        std::fs::read_to_string(dir.join("access_token"))
+            .map(|t| t.trim_end().to_owned())
+            .unwrap_or_default()
+    };
+    wait_until(|| served() == first, 20, "never served");
+
+    // Just before the first token is due, another process refreshes: the new set is due 30 s
+    // later. Then the vault cannot be read while serve looks at the first token's due time.
+    std::thread::sleep(Duration::from_secs(24).saturating_sub(signed_in.elapsed()));
+    m.run(&rig, &["refresh"], None).await.success();
+    let second = rig.last_access();
+    assert_ne!(second, first);
+    let vault = m.vault_dir().join("vault.age");
+    let good = std::fs::read(&vault).unwrap();
+    std::fs::write(&vault, b"age-encryption.org/v1\n-> X25519 damaged\n").unwrap();
+    std::thread::sleep(Duration::from_secs(33).saturating_sub(signed_in.elapsed()));
+    assert_eq!(served(), first, "the first token is still valid and served");
+    std::fs::write(&vault, &good).unwrap();
+
+    // The vault reads again: the second token is served within the keychain back-off (5 s, then
+    // 10 s), well before the second set is due (54 s) or the first expires (60 s).
+    wait_until(
+        || served() == second,
+        15,
+        "the set stored meanwhile was not served after the vault read again",
+    );
+    assert!(signed_in.elapsed() < Duration::from_secs(50));
+    assert_no_secret_in_files(&rig, &m);
+}
+
+/// Polls `what` every 50 ms until it holds; fails the test with `why` after `secs`.
+fn wait_until(what: impl Fn() -> bool, secs: u64, why: &str) {
+    let started = Instant::now();
+    while !what() {
+        assert!(started.elapsed() < Duration::from_secs(secs), "{why}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

@@ -157,7 +157,9 @@ impl RefreshPolicy {
         doubling(self.first_backoff, self.max_backoff, failures)
     }
 
-    fn keychain_backoff(&self, failures: u32) -> Duration {
+    /// The wait after the keychain failed `failures` times in a row: `first_keychain_backoff`,
+    /// doubled for each further time, at most `max_keychain_backoff`.
+    pub fn keychain_backoff(&self, failures: u32) -> Duration {
         doubling(
             self.first_keychain_backoff,
             self.max_keychain_backoff,

@@ -68,6 +68,7 @@ pub async fn run(accounts: &Accounts, options: Options) -> Result<Exit, Failure>
         on_change: options.on_change,
         written: Mutex::new(HashMap::new()),
         failing: Mutex::new(HashMap::new()),
+        failed_reads: Mutex::new(0),
         refresher: Refresher::default(),
     };
     eprintln!("psn-auth: serving tokens in {}", dir.display());
@@ -100,6 +101,9 @@ struct Served<'a> {
     written: Mutex<HashMap<String, Written>>,
     /// Accounts whose last refresh failed (and has not succeeded since).
     failing: Mutex<HashMap<String, ErrorJson>>,
+    /// Passes in a row whose read of the tokens failed: the re-read backs off as the refresher
+    /// does from a keychain (`RefreshPolicy::keychain_backoff`).
+    failed_reads: Mutex<u32>,
     refresher: Refresher,
 }
 
@@ -176,11 +180,13 @@ impl Served<'_> {
         }
         let now = Utc::now();
         let mut wake = pass.next_wake;
+        let mut read_failed = false;
         for account in self.accounts().await.unwrap_or_default() {
             let id = &account.account_id;
             let failing = self.failing.lock().unwrap().get(id).cloned();
-            // A token is served until it expires or, once its refresh is failing, until under
-            // its floor is left: the rule every hand-out follows (`RefreshPolicy::floor`).
+            // A token is served until EXPIRY_MARGIN before it expires (the sweep's rule) or, once
+            // its refresh is failing, until under its floor is left: the rule every hand-out
+            // follows (`RefreshPolicy::floor`).
             let until = |set: &TokenSet| {
                 let floor = self
                     .accounts
@@ -188,7 +194,7 @@ impl Served<'_> {
                     .floor(set.obtained_at, set.access_expires_at);
                 match failing {
                     Some(_) => set.access_expires_at - to_chrono(floor),
-                    None => set.access_expires_at,
+                    None => set.access_expires_at - to_chrono(EXPIRY_MARGIN),
                 }
             };
             match self.accounts.tokens(Some(id)).await {
@@ -212,13 +218,19 @@ impl Served<'_> {
                     }
                 }
                 Err(e) => {
-                    // A keychain restarted under serve: read again soon, not at the next due
-                    // time, so its readers get the current token back within seconds.
                     tracing::warn!(kind = %e.kind(), "the tokens could not be read");
-                    let again = now + to_chrono(self.accounts.policy().first_keychain_backoff);
-                    wake = Some(wake.map_or(again, |w| w.min(again)));
+                    read_failed = true;
                 }
             }
+        }
+        // A keychain restarted under serve (or a vault being replaced): read again soon, not at
+        // the next due time, so readers get a set another process stored meanwhile within
+        // seconds; backing off while it stays unreadable.
+        let mut failed_reads = self.failed_reads.lock().unwrap();
+        *failed_reads = if read_failed { *failed_reads + 1 } else { 0 };
+        if read_failed {
+            let again = now + to_chrono(self.accounts.policy().keychain_backoff(*failed_reads));
+            wake = Some(wake.map_or(again, |w| w.min(again)));
         }
         // Tokens that could not be read back (a keychain gone meanwhile) still expire: the
         // sweep removes them, without waiting for a pass.
