@@ -29,6 +29,42 @@ async fn signed_in_due(s: &StandIn, a: &Accounts, left: i64) -> String {
     id
 }
 
+/// One machine's files (a settings folder, one vault) shared by separate services, as separate
+/// processes share them; `a` is the first, signed in with a set due with `left` seconds to go.
+struct Shared {
+    s: StandIn,
+    dir: tempfile::TempDir,
+    vault: Vault,
+    a: Accounts,
+    id: String,
+}
+
+impl Shared {
+    async fn signed_in_due(left: i64) -> Self {
+        let s = StandIn::start(standin_config()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::session_only();
+        let a = accounts_at(&s.url(), &vault, Settings::on_disk(dir.path()));
+        let id = signed_in_due(&s, &a, left).await;
+        Self {
+            s,
+            dir,
+            vault,
+            a,
+            id,
+        }
+    }
+
+    /// Another process: a service of its own over the same files, its Sony at `url`.
+    fn process_at(&self, url: &str) -> Accounts {
+        accounts_at(url, &self.vault, Settings::on_disk(self.dir.path()))
+    }
+
+    fn process(&self) -> Accounts {
+        self.process_at(&self.s.url())
+    }
+}
+
 fn standin_config() -> Config {
     Config {
         token_len: 64,
@@ -80,17 +116,12 @@ async fn a_due_token_is_handed_out_through_a_temporary_failure_while_a_minute_is
 
 #[tokio::test]
 async fn no_network_hands_out_the_current_token_too() {
-    let s = StandIn::start(standin_config()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let vault = Vault::session_only();
-    let a = accounts_at(&s.url(), &vault, Settings::on_disk(dir.path()));
-    let id = signed_in_due(&s, &a, 200).await;
+    let m = Shared::signed_in_due(200).await;
     // The same vault and settings, seen by a client whose Sony refuses every connection.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let offline = accounts_at(&dead, &vault, Settings::on_disk(dir.path()));
-    let fresh = offline.fresh_tokens(Some(&id)).await.unwrap();
+    let fresh = m.process_at(&dead).fresh_tokens(Some(&m.id)).await.unwrap();
     assert_eq!(fresh.refresh_failed.unwrap().kind(), ErrorKind::Network);
 }
 
@@ -118,17 +149,11 @@ async fn a_rejected_refresh_token_is_not_handed_out_around() {
 /// failure pauses refreshes of that set for every process (it is kept in `accounts.json`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn during_an_outage_callers_share_one_request_per_pause() {
-    let s = StandIn::start(standin_config()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let vault = Vault::session_only();
-    let a = accounts_at(&s.url(), &vault, Settings::on_disk(dir.path()));
-    let id = signed_in_due(&s, &a, 200).await;
+    let m = Shared::signed_in_due(200).await;
+    let (s, id) = (&m.s, &m.id);
     s.fail(Endpoint::TokenRefresh, Fault::outage());
     let before = s.count(Endpoint::TokenRefresh);
-    // Separate services over the same files: as separate processes would be.
-    let callers: Vec<Accounts> = (0..20)
-        .map(|_| accounts_at(&s.url(), &vault, Settings::on_disk(dir.path())))
-        .collect();
+    let callers: Vec<Accounts> = (0..20).map(|_| m.process()).collect();
     let mut tasks = tokio::task::JoinSet::new();
     for caller in callers {
         let id = id.clone();
@@ -149,9 +174,9 @@ async fn during_an_outage_callers_share_one_request_per_pause() {
 
     // A new sign-in ends the pause; a success clears it.
     s.clear_faults();
-    let fresh = a.refresh_now(Some(&id)).await.unwrap();
+    let fresh = m.a.refresh_now(Some(id)).await.unwrap();
     assert!(fresh.access_expires_at > Utc::now() + chrono::Duration::seconds(3000));
-    let text = std::fs::read_to_string(dir.path().join("accounts.json")).unwrap();
+    let text = std::fs::read_to_string(m.dir.path().join("accounts.json")).unwrap();
     assert!(!text.contains("paused"), "{text}");
 }
 
@@ -161,16 +186,12 @@ async fn during_an_outage_callers_share_one_request_per_pause() {
 /// purpose (`psn-auth refresh`, the window's Refresh) still asks, and a new sign-in starts over.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_rejected_refresh_token_is_asked_about_once_by_every_process() {
-    let s = StandIn::start(standin_config()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let vault = Vault::session_only();
-    let a = accounts_at(&s.url(), &vault, Settings::on_disk(dir.path()));
-    let id = signed_in_due(&s, &a, 200).await;
-    s.revoke_account(&id);
+    let m = Shared::signed_in_due(200).await;
+    let (s, a, id) = (&m.s, &m.a, &m.id);
+    s.revoke_account(id);
     let before = s.count(Endpoint::TokenRefresh);
     for _ in 0..10 {
-        let caller = accounts_at(&s.url(), &vault, Settings::on_disk(dir.path()));
-        let err = caller.fresh_tokens(Some(&id)).await.unwrap_err();
+        let err = m.process().fresh_tokens(Some(id)).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::RefreshRejected);
     }
     assert_eq!(
@@ -179,7 +200,7 @@ async fn a_rejected_refresh_token_is_asked_about_once_by_every_process() {
         "one request for every process"
     );
 
-    let err = a.refresh_now(Some(&id)).await.unwrap_err();
+    let err = a.refresh_now(Some(id)).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RefreshRejected);
     assert_eq!(
         s.count(Endpoint::TokenRefresh) - before,
@@ -188,9 +209,9 @@ async fn a_rejected_refresh_token_is_asked_about_once_by_every_process() {
     );
 
     // A new sign-in (a new set) is not held back by the old set's rejection.
-    let again = signed_in_due(&s, &a, 200).await;
-    assert_eq!(again, id);
-    let fresh = a.fresh_tokens(Some(&id)).await.unwrap();
+    let again = signed_in_due(s, a, 200).await;
+    assert_eq!(&again, id);
+    let fresh = a.fresh_tokens(Some(id)).await.unwrap();
     assert!(fresh.refresh_failed.is_none());
     assert_eq!(s.count(Endpoint::TokenRefresh) - before, 3);
 }
