@@ -307,10 +307,15 @@ mod crypto {
     impl Keypair {
         pub(super) fn generate() -> Self {
             // psn-auth patch: the private key from the OS's CSPRNG (fastrand's generator has 64
-            // bits of state, so a 1024-bit key drawn from it had at most 64 bits of entropy).
-            let mut private_key_bytes = zeroize::Zeroizing::new([0; 128]);
+            // bits of state, so a 1024-bit key drawn from it had at most 64 bits of entropy), and
+            // 256 bits long rather than 1024: the prime is a safe prime of about 80 bits of
+            // strength, and an exponent of at least twice that many bits keeps all of it (NIST SP
+            // 800-56A rev. 3, 5.6.1.1.1: 2s <= N), while each exponentiation takes a quarter of
+            // the time. The top bit is set, so every key is as long and as slow.
+            let mut private_key_bytes = zeroize::Zeroizing::new([0; 32]);
             getrandom::fill(&mut *private_key_bytes)
                 .expect("the OS random source should not fail");
+            private_key_bytes[0] |= 0x80;
 
             let private_key = BigUint::from_bytes_be(&*private_key_bytes);
             let public_key = pow_base_exp_mod(&DH_GENERATOR, &private_key, &DH_PRIME);
