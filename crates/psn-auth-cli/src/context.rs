@@ -33,9 +33,16 @@ pub fn accounts(check: Check) -> Result<Accounts, Failure> {
         eprintln!("psn-auth: warning: {warning}");
     }
     let namespace = Namespace::for_endpoints(&endpoints);
+    let client = PsnClient::new(endpoints)?;
     let settings = Settings::open(&namespace)?;
-    let vault = Vault::open_chosen(&namespace, check == Check::AtFirstSave, ask_passphrase)?;
-    Ok(Accounts::new(PsnClient::new(endpoints)?, vault, settings))
+    let vault = std::thread::scope(|scope| {
+        if check == Check::Now {
+            // The request is coming: its client (the OS's certificates) is built meanwhile.
+            scope.spawn(|| client.prepare());
+        }
+        Vault::open_chosen(&namespace, check == Check::AtFirstSave, ask_passphrase)
+    })?;
+    Ok(Accounts::new(client, vault, settings))
 }
 
 /// The endpoints in force and their namespace, without opening anything (`vault` commands).

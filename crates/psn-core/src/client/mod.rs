@@ -104,6 +104,13 @@ impl PsnClient {
         })
     }
 
+    /// Builds the HTTP client now rather than at the first request: a sign-in does it on a
+    /// thread of its own while the keychain is checked (loading the OS's certificates is about
+    /// a fifth of `psn-auth login`'s instructions). An error is left for that request to report.
+    pub fn prepare(&self) {
+        let _ = self.http();
+    }
+
     /// The HTTP client, built once: proxies from the environment, the roots of
     /// [`trust`], no redirects followed, the timeouts and User-Agent of the config.
     fn http(&self) -> Result<&reqwest::Client> {
