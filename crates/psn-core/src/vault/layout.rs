@@ -1,6 +1,7 @@
 //! How one account's token set is laid out in keychain entries: a head, inline or naming the
 //! chunks of one generation (see the [vault's documentation](super)).
 
+use crate::digest::hex_sha256;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -20,6 +21,15 @@ pub(super) struct Head {
     /// again at each save and at logout, so no old token stays in the keychain.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stale: Vec<(String, usize)>,
+}
+
+impl Head {
+    /// True for an inline head whose set matches its digest: what a save wrote, given back whole.
+    pub fn is_intact(&self) -> bool {
+        self.inline
+            .as_deref()
+            .is_some_and(|json| hex_sha256(json.as_bytes()) == self.sha256)
+    }
 }
 
 /// How many earlier generations a head remembers.
