@@ -242,12 +242,19 @@ fn a_store_that_gave_back_an_earlier_set_needs_no_read_back() {
         gets: Default::default(),
     });
     let gets = || store.gets.load(Ordering::Relaxed);
+    // Inline heads on every platform: a chunked one (Windows) cannot show it is intact without
+    // reading its chunks, so there the read-back stays.
+    let vault = || {
+        Vault::with_store(store.clone())
+            .with_max_entry_chars(64 * 1024)
+            .proven_at_first_save()
+    };
     // The first sign-in of an account: the earlier head is looked for, and the new one read back.
-    let first = Vault::with_store(store.clone()).proven_at_first_save();
+    let first = vault();
     first.save("1", &token_set("a", 900)).unwrap();
     assert_eq!(gets(), 2);
     // Another process signing in again: the intact set it finds is the proof.
-    let again = Vault::with_store(store.clone()).proven_at_first_save();
+    let again = vault();
     again.save("1", &token_set("b", 900)).unwrap();
     assert_eq!(gets(), 3);
     // A damaged earlier set proves nothing.
@@ -258,7 +265,7 @@ fn a_store_that_gave_back_an_earlier_set_needs_no_read_back() {
             r#"{"v":1,"gen":"g","chunks":0,"sha256":"00","inline":"{}"}"#,
         )
         .unwrap();
-    let third = Vault::with_store(store.clone()).proven_at_first_save();
+    let third = vault();
     third.save("2", &token_set("c", 900)).unwrap();
     assert_eq!(gets(), 5);
 }
