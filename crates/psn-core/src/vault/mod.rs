@@ -100,8 +100,8 @@ impl std::fmt::Debug for Vault {
 impl Vault {
     /// The OS keychain's entries for `namespace`, once it has shown it could take a save
     /// ([`KeychainStore::probe`], which writes nothing): a front end about to sign in learns
-    /// now, not after the exchange, that there is no keychain or that it stays locked. That it keeps what it is given is proven by the first
-    /// save, which reads its entry back.
+    /// now, not after the exchange, that there is no keychain or that it stays locked. That it
+    /// keeps what it is given is proven by the first save, which reads its entry back.
     pub fn open(namespace: &Namespace) -> VaultResult<Self> {
         Self::open_service(&namespace.service())
     }
@@ -332,7 +332,7 @@ impl Vault {
         }
         match self.store.get(&head_key(account))? {
             Some(back) if back.as_str() == head_json => {
-                unproven.store(false, Ordering::Release);
+                self.mark_proven();
                 Ok(())
             }
             _ => Err(VaultError::Unavailable {
