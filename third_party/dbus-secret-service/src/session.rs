@@ -62,13 +62,10 @@ impl EncryptedSecret {
         }
     }
 
-    pub(crate) fn to_dbus(&self) -> (Path<'static>, Vec<u8>, Vec<u8>, &str) {
-        (
-            self.path.clone(),
-            self.salt.clone(),
-            self.data.clone(),
-            &self.mime,
-        )
+    /// psn-auth patch: borrowed byte slices, which dbus appends as one fixed array each
+    /// (a `Vec<u8>` is appended byte by byte), and no copies of the secret.
+    pub(crate) fn to_dbus(&self) -> (Path<'static>, &[u8], &[u8], &str) {
+        (self.path.clone(), &self.salt, &self.data, &self.mime)
     }
 }
 

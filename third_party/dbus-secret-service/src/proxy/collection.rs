@@ -24,7 +24,7 @@ pub trait Collection {
     fn create_item(
         &self,
         properties: arg::PropMap,
-        secret: (dbus::Path, Vec<u8>, Vec<u8>, &str),
+        secret: (dbus::Path, &[u8], &[u8], &str),
         replace: bool,
     ) -> Result<(dbus::Path<'static>, dbus::Path<'static>), dbus::Error>;
     fn items(&self) -> Result<Vec<dbus::Path<'static>>, dbus::Error>;
@@ -126,7 +126,7 @@ impl<T: blocking::BlockingSender, C: ::std::ops::Deref<Target = T>> Collection
     fn create_item(
         &self,
         properties: arg::PropMap,
-        secret: (dbus::Path, Vec<u8>, Vec<u8>, &str),
+        secret: (dbus::Path, &[u8], &[u8], &str),
         replace: bool,
     ) -> Result<(dbus::Path<'static>, dbus::Path<'static>), dbus::Error> {
         self.method_call(

@@ -21,7 +21,7 @@ pub trait Item {
         &self,
         session: dbus::Path,
     ) -> Result<(dbus::Path<'static>, Vec<u8>, Vec<u8>, String), dbus::Error>;
-    fn set_secret(&self, secret: (dbus::Path, Vec<u8>, Vec<u8>, &str)) -> Result<(), dbus::Error>;
+    fn set_secret(&self, secret: (dbus::Path, &[u8], &[u8], &str)) -> Result<(), dbus::Error>;
     fn locked(&self) -> Result<bool, dbus::Error>;
     fn attributes(&self) -> Result<::std::collections::HashMap<String, String>, dbus::Error>;
     fn set_attributes(
@@ -49,12 +49,13 @@ impl<T: blocking::BlockingSender, C: ::std::ops::Deref<Target = T>> Item
         &self,
         session: dbus::Path,
     ) -> Result<(dbus::Path<'static>, Vec<u8>, Vec<u8>, String), dbus::Error> {
-        #![allow(clippy::bind_instead_of_map)]
+        // psn-auth patch: the reply's byte arrays read whole (see `super::SecretReply`), not
+        // byte by byte.
         self.method_call("org.freedesktop.Secret.Item", "GetSecret", (session,))
-            .and_then(|r: ((dbus::Path<'static>, Vec<u8>, Vec<u8>, String),)| Ok(r.0))
+            .map(|r: (super::SecretReply,)| r.0 .0)
     }
 
-    fn set_secret(&self, secret: (dbus::Path, Vec<u8>, Vec<u8>, &str)) -> Result<(), dbus::Error> {
+    fn set_secret(&self, secret: (dbus::Path, &[u8], &[u8], &str)) -> Result<(), dbus::Error> {
         self.method_call("org.freedesktop.Secret.Item", "SetSecret", (secret,))
     }
 
