@@ -24,11 +24,16 @@ pub(super) struct Head {
 }
 
 impl Head {
+    /// True when `json`, the set put together from this head, is the set its save wrote.
+    pub fn matches(&self, json: &str) -> bool {
+        hex_sha256(json.as_bytes()) == self.sha256
+    }
+
     /// True for an inline head whose set matches its digest: what a save wrote, given back whole.
     pub fn is_intact(&self) -> bool {
         self.inline
             .as_deref()
-            .is_some_and(|json| hex_sha256(json.as_bytes()) == self.sha256)
+            .is_some_and(|json| self.matches(json))
     }
 }
 

@@ -281,7 +281,7 @@ impl Vault {
                 .ok_or_else(corrupt)?;
             json.push_str(&chunk);
         }
-        if hex_sha256(json.as_bytes()) != head.sha256 {
+        if !head.matches(&json) {
             return Err(corrupt());
         }
         let stored: StoredTokenSet = serde_json::from_str(&json).map_err(|_| corrupt())?;
